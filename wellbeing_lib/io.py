@@ -39,6 +39,7 @@ from .errors import (
     DuplicateKeyError,
     InvalidValueError,
     MissingColumnError,
+    SheetError,
     UnreadableFileError,
 )
 
@@ -123,11 +124,16 @@ def read_table(path, *, sheet_name=0, **kwargs) -> pd.DataFrame:
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm"}:
         try:
-            df = pd.read_excel(path, sheet_name=sheet_name, **kwargs)
-        except ValueError as exc:  # e.g. worksheet not found
-            raise UnreadableFileError(path, str(exc)) from exc
+            book = pd.ExcelFile(path, engine="openpyxl")
         except Exception as exc:  # zipfile.BadZipFile, openpyxl errors
             raise UnreadableFileError(path, f"not a readable Excel workbook ({exc})") from exc
+        with book:
+            if isinstance(sheet_name, str) and sheet_name not in book.sheet_names:
+                raise SheetError(
+                    "sheet missing", file=path.name, sheet=sheet_name,
+                    expected="a sheet of that name", found=book.sheet_names,
+                )
+            df = pd.read_excel(book, sheet_name=sheet_name, **kwargs)
         encoding = None
     elif suffix in {".csv", ".txt", ".tsv"}:
         raw = path.read_bytes()
