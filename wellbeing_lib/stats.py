@@ -19,7 +19,7 @@ import pandas as pd
 
 from .errors import InvalidValueError
 
-__all__ = ["proportion_ci", "CI_METHODS"]
+__all__ = ["proportion_ci", "mean_ci", "CI_METHODS"]
 
 #: interval methods accepted by statsmodels.stats.proportion.proportion_confint
 CI_METHODS = ("wilson", "normal", "agresti_coull", "beta", "jeffreys", "binom_test")
@@ -145,3 +145,57 @@ def proportion_ci(count, nobs, *, alpha: float = 0.05, method: str = "wilson") -
         },
         index=index,
     )
+
+
+def mean_ci(data: pd.DataFrame, *, value: str, by=None, alpha: float = 0.05) -> pd.DataFrame:
+    """Mean of a column with a t-based confidence interval, overall or by group (tidy).
+
+    ``mean ± t_{1-α/2, n-1} · sd / √n`` with the sample SD (ddof = 1); missing values are
+    excluded and the count of non-missing values is reported as ``n``.
+
+    Parameters
+    ----------
+    data : DataFrame
+    value : str
+        Numeric column to summarise.
+    by : str or list of str, optional
+        Grouping column(s); one row per group (groups with no values get n = 0).
+    alpha : float
+        1 − confidence level.
+
+    Returns
+    -------
+    DataFrame
+        Columns: the ``by`` columns, ``n``, ``mean``, ``sd``, ``ci_low``, ``ci_high``.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"g": ["a", "a", "a", "b", "b"], "x": [1.0, 2.0, 3.0, 4.0, 6.0]})
+    >>> mean_ci(df, value="x", by="g").round(3)
+       g  n  mean     sd  ci_low  ci_high
+    0  a  3   2.0  1.000  -0.484    4.484
+    1  b  2   5.0  1.414  -7.706   17.706
+    """
+    from scipy import stats as sps
+
+    from .io import check_numeric, require_columns
+
+    keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
+    require_columns(data, [value, *keys])
+    values = check_numeric(data, [value])[value]
+    frame = data[keys].assign(**{value: values}) if keys else values.to_frame()
+    if keys:
+        grouped = frame.groupby(keys, observed=True, dropna=False, sort=True)[value]
+        out = grouped.agg(n="count", mean="mean", sd="std").reset_index()
+    else:
+        out = pd.DataFrame(
+            {"n": [int(values.count())], "mean": [values.mean()], "sd": [values.std()]}
+        )
+    n = out["n"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        half = sps.t.ppf(1 - alpha / 2, n - 1) * out["sd"].to_numpy(dtype=float) / np.sqrt(n)
+    out["ci_low"] = out["mean"] - half
+    out["ci_high"] = out["mean"] + half
+    out["n"] = out["n"].astype("int64")
+    return out
