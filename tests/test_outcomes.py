@@ -484,3 +484,16 @@ def test_define_instrument_validation_names_the_field(kwargs, field):
 def test_define_instrument_requires_a_source():
     with pytest.raises(TypeError, match="source"):
         oc.define_instrument("local", 4, 1, 5, "higher_better")
+
+
+def test_population_norm_is_standardised_to_sex_mix():
+    from wellbeing_lib.outcomes import population_norm
+
+    people = pd.DataFrame({"sex": ["Female"] * 3 + ["Male"]})
+    assert population_norm(people, "swemwbs") == pytest.approx(0.75 * 23.2 + 0.25 * 23.7)
+    assert population_norm(people.iloc[3:], "swemwbs") == pytest.approx(23.7)
+    with pytest.raises(InvalidValueError, match="column 'sex', row 1.*found Other"):
+        population_norm(pd.DataFrame({"sex": ["Female", "Other"]}), "swemwbs")
+    with pytest.raises(InvalidValueError, match="no all-adults norm"):
+        population_norm(None, "swemwbs")
+    assert population_norm(None, oc.get_instrument("swemwbs").replace(norm_mean=23.5)) == 23.5

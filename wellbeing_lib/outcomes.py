@@ -58,6 +58,7 @@ __all__ = [
     "score",
     "swemwbs_metric",
     "wemwbs_equivalent",
+    "population_norm",
     "instrument_bands",
     "band",
     "classify",
@@ -844,6 +845,58 @@ def wemwbs_equivalent(swemwbs_metric):
             rows=list(index[bad]), expected="a number between 7 and 35", found=list(arr[bad]),
         )
     return wrap(arr * 2, "wemwbs_equivalent")
+
+
+def population_norm(data=None, instrument="swemwbs", *, sex: str | None = "sex",
+                    female: str = "Female", male: str = "Male") -> float:
+    """Population norm mean to compare a sample with, standardised to the sample's sex mix.
+
+    Where the instrument's registry entry has sex-specific norms (SWEMWBS: HSE 2010-13,
+    men 23.7, women 23.2; Ng Fat et al. 2017) and ``data`` is given, the norm is the
+    mean the population would have with the sample's mix of women and men:
+
+    .. math:: \\bar x_{norm} = p_{women} \\cdot \\mu_{women} + (1 - p_{women}) \\cdot \\mu_{men}
+
+    Otherwise the all-adults ``norm_mean`` is returned.  Rows whose ``sex`` is neither
+    ``female`` nor ``male`` raise an error (the norms exist only for those two groups):
+    filter them out explicitly, and say so in the report.
+
+    Parameters
+    ----------
+    data : DataFrame, optional
+        The sample (one row per person).
+    instrument : str or Instrument
+    sex : str or None
+        Column holding sex; None to use the all-adults norm.
+    female, male : str
+        The values of ``sex`` for women and men.
+
+    Returns
+    -------
+    float
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> people = pd.DataFrame({"sex": ["Female", "Female", "Female", "Male"]})
+    >>> round(population_norm(people, "swemwbs"), 3)   # 0.75 x 23.2 + 0.25 x 23.7
+    23.325
+    """
+    inst = _resolve(instrument)
+    has_sex_norms = inst.norm_mean_men is not None and inst.norm_mean_women is not None
+    if data is not None and sex is not None and has_sex_norms:
+        from .io import check_allowed
+
+        check_allowed(data, sex, [female, male], allow_missing=False)
+        share_women = float((data[sex] == female).mean())
+        return share_women * inst.norm_mean_women + (1 - share_women) * inst.norm_mean_men
+    if inst.norm_mean is None:
+        raise InvalidValueError(
+            f"no all-adults norm is bundled for {inst.id}", column="norm_mean",
+            expected="data with a sex column (sex-specific norms are bundled)"
+            if has_sex_norms else "a norm: use get_instrument(...).replace(norm_mean=...)",
+        )
+    return float(inst.norm_mean)
 
 
 # ------------------------------------------------------------------------- bands
