@@ -52,10 +52,17 @@ _SUBMODULES = (
 _FUNCTIONS = {
     "load_dataset": "datasets",
     "read_table": "io",
+    "score": "outcomes",
+    "get_instrument": "outcomes",
+    "proportion_ci": "stats",
+    "mean_ci": "stats",
     "suppress_small_counts": "privacy",
+    "suppress_rows": "privacy",
+    "publish": "privacy",
     "pseudonymise": "privacy",
     "redact_pii": "privacy",
     "is_valid_nhs_number": "privacy",
+    "write_excel": "reports",
 }
 
 __all__ = [*_SUBMODULES, *_FUNCTIONS, "__version__"]

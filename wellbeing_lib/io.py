@@ -55,6 +55,7 @@ __all__ = [
     "check_unique",
     "source_of",
     "line_numbers",
+    "error_location",
 ]
 
 #: encodings tried in order; utf-8-sig also reads plain UTF-8 and strips a BOM.
@@ -214,8 +215,23 @@ def line_numbers(data: pd.DataFrame, labels: Sequence) -> list[int] | None:
     return [int(label) + 2 for label in labels]
 
 
-def _error_kwargs(data: pd.DataFrame, labels: Sequence) -> dict:
+def error_location(data: pd.DataFrame, labels: Sequence) -> dict:
+    """Keyword arguments for a :class:`~wellbeing_lib.errors.DataError` locating rows of ``data``.
+
+    Gives ``file`` (from ``attrs["source"]``), ``rows`` (the index labels) and
+    ``line_numbers`` (file lines, when known), so every error names the same things.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"x": [1, 2]}); df.attrs["source"] = "x.csv"
+    >>> error_location(df, [1])
+    {'file': 'x.csv', 'rows': [1], 'line_numbers': [3]}
+    """
     return {"file": source_of(data), "rows": list(labels), "line_numbers": line_numbers(data, labels)}
+
+
+_error_kwargs = error_location  # old private name, still used by economics.py
 
 
 def require_columns(data: pd.DataFrame, columns: Iterable[str], *, what: str | None = None) -> None:
@@ -270,7 +286,7 @@ def check_numeric(
                 column=col,
                 expected=rng,
                 found=list(raw[bad_type]),
-                **_error_kwargs(data, labels),
+                **error_location(data, labels),
             )
         checks = []
         if not allow_missing:
@@ -286,7 +302,7 @@ def check_numeric(
                 labels = list(raw.index[mask])
                 raise InvalidValueError(
                     problem, column=col, expected=rng, found=list(raw[mask]),
-                    **_error_kwargs(data, labels),
+                    **error_location(data, labels),
                 )
         out[col] = values
     return pd.DataFrame(out, index=data.index)
@@ -320,7 +336,7 @@ def check_allowed(
             column=column,
             expected="one of " + ", ".join(map(str, allowed)),
             found=list(values[bad]),
-            **_error_kwargs(data, labels),
+            **error_location(data, labels),
         )
 
 
@@ -340,5 +356,5 @@ def check_unique(data: pd.DataFrame, keys: str | Sequence[str]) -> None:
             column=keys if len(keys) > 1 else keys[0],
             expected="one row per " + " × ".join(keys),
             found=found,
-            **_error_kwargs(data, labels),
+            **error_location(data, labels),
         )
