@@ -167,3 +167,12 @@ def test_import_is_lazy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_every_public_name_resolves():
+    import wellbeing_lib as wb
+
+    for name in wb.__all__:
+        assert getattr(wb, name) is not None, name
+    with pytest.raises(AttributeError):
+        wb.no_such_thing  # noqa: B018
