@@ -231,7 +231,6 @@ def error_location(data: pd.DataFrame, labels: Sequence) -> dict:
     return {"file": source_of(data), "rows": list(labels), "line_numbers": line_numbers(data, labels)}
 
 
-_error_kwargs = error_location  # old private name, still used by economics.py
 
 
 def require_columns(data: pd.DataFrame, columns: Iterable[str], *, what: str | None = None) -> None:
