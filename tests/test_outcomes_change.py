@@ -597,7 +597,7 @@ def test_score_array_names_bad_answers():
 @pytest.mark.parametrize("kwargs, error, match", [
     ({"definition": "meaningful"}, InvalidValueError, r"thresholds=\{'activation'"),
     ({"definition": "reliable", "reliability": {"wellbeing": 0.9}}, InvalidValueError,
-     r"reliability=\{'activation'"),
+     r"reliability=\{'inclusion'"),
     ({"definition": "reliable", "sd": "norm", "reliability": 0.9}, InvalidValueError,
      "no norm SD"),
     ({"definition": "improved"}, InvalidValueError, "unknown change definition"),
@@ -606,9 +606,11 @@ def test_score_array_names_bad_answers():
 def test_missing_parameters_raise_named_errors(kwargs, error, match):
     paired = pd.DataFrame({"client_id": ["a", "b"], "pam_score_baseline": [50.0, 40.0],
                            "pam_score_follow_up": [55.0, 41.0], "swemwbs_metric_baseline":
-                           [20.0, 21.0], "swemwbs_metric_follow_up": [22.0, 21.0]})
+                           [20.0, 21.0], "swemwbs_metric_follow_up": [22.0, 21.0],
+                           "social_inclusion_baseline": [4, 5], "social_inclusion_follow_up": [5, 5]})
+    measures = {"wellbeing": "swemwbs", "activation": "pam", "inclusion": "social_inclusion"}
     with pytest.raises(error, match=match):
-        oc.change(paired, {"wellbeing": "swemwbs", "activation": "pam"}, **kwargs)
+        oc.change(paired, measures, **kwargs)
 
 
 def test_input_errors_name_what_is_wrong():
