@@ -39,6 +39,17 @@ NHS_BLUE = "#005EB8"
 NHS_PALETTE = ["#005EB8", "#003087", "#00A499", "#FFB81C", "#768692", "#7C2855", "#330072"]
 
 
+def _whiskers(estimate, low, high):
+    """Error-bar lengths below/above an estimate, never negative.
+
+    Interval ends computed in floating point can sit a hair inside the estimate (a
+    Wilson upper limit of 0.9999999999999999 for 20/20); matplotlib refuses negative
+    lengths, so they are clipped to zero.
+    """
+    estimate, low, high = (np.asarray(v, dtype=float) for v in (estimate, low, high))
+    return [np.clip(estimate - low, 0, None), np.clip(high - estimate, 0, None)]
+
+
 def _axes(ax):
     import matplotlib.pyplot as plt
 
@@ -159,7 +170,7 @@ def plot_proportions(
             hi = pd.to_numeric(sub[ci_high], errors="coerce").to_numpy(dtype=float) * 100
             ok = ~np.isnan(values) & ~np.isnan(lo) & ~np.isnan(hi)
             ax.errorbar(
-                xs[ok], values[ok], yerr=[values[ok] - lo[ok], hi[ok] - values[ok]],
+                xs[ok], values[ok], yerr=_whiskers(values[ok], lo[ok], hi[ok]),
                 fmt="none", ecolor="black", capsize=3, linewidth=1,
             )
         if label_bars:
@@ -390,7 +401,7 @@ def plot_forest(
     ax = _axes(ax)
     y = np.arange(len(data))[::-1]
     ok = ~np.isnan(est)
-    ax.errorbar(est[ok], y[ok], xerr=[est[ok] - lo[ok], hi[ok] - est[ok]], fmt="s",
+    ax.errorbar(est[ok], y[ok], xerr=_whiskers(est[ok], lo[ok], hi[ok]), fmt="s",
                 color=NHS_BLUE, ecolor="black", capsize=3, markersize=5, linewidth=1)
     ref = None
     if isinstance(reference, str) and reference == "overall":
@@ -470,7 +481,7 @@ def plot_baseline_vs_norm(
     n = rows["n"].to_numpy()
     ax = _axes(ax)
     y = np.arange(len(rows))[::-1]
-    ax.errorbar(mean, y, xerr=[mean - lo, hi - mean], fmt="o", color=NHS_BLUE,
+    ax.errorbar(mean, y, xerr=_whiskers(mean, lo, hi), fmt="o", color=NHS_BLUE,
                 ecolor="black", capsize=4, label="baseline mean (95% CI)")
     ax.scatter(norm, y, marker="|", s=400, color="#7C2855", linewidths=2,
                label="population norm", zorder=3)
