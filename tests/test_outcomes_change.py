@@ -680,3 +680,26 @@ def test_outcome_plots_return_labelled_axes(changes, scored, clients):
     assert ax.get_xlabel() == "SWEMWBS metric (mean and 95% CI)"
     assert [t.get_text() for t in ax.get_yticklabels()] == ["comparison", "referred"]
     plt.close("all")
+
+
+def test_distribution_thresholds_half_sd_only_where_no_mid():
+    paired = pd.DataFrame({
+        "client_id": ["a", "b", "c", "d"],
+        "pam_score_baseline": [40.0, 44.0, 48.0, 52.0],  # SD = sqrt(80/3) = 5.164
+        "pam_score_follow_up": [41.0, 47.0, 48.0, 50.0],
+        "swemwbs_metric_baseline": [18.0, 20.0, 22.0, 24.0],
+        "swemwbs_metric_follow_up": [19.0, 20.0, 25.0, 24.0],
+    })
+    spec = {"activation": "pam", "wellbeing": "swemwbs"}
+    out = oc.distribution_thresholds(paired, spec)
+    assert list(out) == ["activation"]  # SWEMWBS has a published MID (2.87)
+    assert out["activation"][0] == pytest.approx(0.5 * np.sqrt(80 / 3))
+    assert "Norman" in out["activation"][1]
+    both = oc.distribution_thresholds(paired, spec, fraction=1.0, missing_only=False)
+    assert both["wellbeing"][0] == pytest.approx(np.sqrt(20 / 3))  # SD of 18, 20, 22, 24
+    classified = oc.change(paired, spec, definition="meaningful", thresholds=out)
+    act = classified[classified["measure"] == "activation"].set_index("client_id")["status"]
+    # PAM changes +1, +3, 0, -2 against a threshold of 2.58: only b's +3 counts
+    assert act.astype(str).tolist() == ["no change", "improved", "no change", "no change"]
+    with pytest.raises(InvalidValueError, match="fraction"):
+        oc.distribution_thresholds(paired, spec, fraction=0)

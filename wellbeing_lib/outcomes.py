@@ -93,6 +93,7 @@ __all__ = [
     "swemwbs_metric",
     "wemwbs_equivalent",
     "population_norm",
+    "distribution_thresholds",
     "instrument_bands",
     "band",
     "classify",
@@ -2116,6 +2117,54 @@ def _sd_for(frame, m: _Measure, sb: str, sd) -> tuple[float, str]:
         raise InvalidValueError(f"invalid SD for measure {m.name!r}", column="sd",
                                 expected="a number above 0", found=[value])
     return float(value), source
+
+
+def distribution_thresholds(data, measures, *, fraction: float = 0.5,
+                            missing_only: bool = True, id: str | None = None) -> dict:
+    """Meaningful-change thresholds from the spread of baseline scores (the half-SD rule).
+
+    Where an instrument has no published minimal important difference, a common
+    distribution-based substitute is half a standard deviation of the baseline
+    scores (Norman, Sloan & Wyrwich 2003, Med Care 41:582-592, found published MIDs
+    close to 0.5 SD).  Returns ``{measure: (threshold, source)}`` ready for the
+    ``thresholds=`` argument of :func:`change`, so the source travels into the
+    output's criteria table.
+
+    Parameters
+    ----------
+    data : Pairing or DataFrame
+        Paired data (``<column>_baseline`` columns).
+    measures : dict, list or str
+        As for :func:`change`.
+    fraction : float, default 0.5
+        Multiple of the baseline SD.
+    missing_only : bool, default True
+        Only for measures whose instrument has no MID in the registry.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> paired = pd.DataFrame({"client_id": [1, 2, 3], "pam_score_baseline": [40.0, 50.0, 60.0],
+    ...                        "pam_score_follow_up": [45.0, 50.0, 58.0]})
+    >>> value, source = distribution_thresholds(paired, {"activation": "pam"})["activation"]
+    >>> value, source.split(";")[0]
+    (5.0, '0.5 x SD of the 3 baseline scores in the data')
+    """
+    frame, _, (sb, _) = _frame_and_layout(data, id)
+    if not (_finite(fraction) and fraction > 0):
+        raise InvalidValueError("invalid fraction of the SD", column="fraction",
+                                expected="a number above 0", found=[fraction])
+    out = {}
+    for m in _measure_specs(measures):
+        if missing_only and m.instrument.mid is not None:
+            continue
+        sd, where = _sd_for(frame, m, sb, "baseline")
+        out[m.name] = (
+            fraction * sd,
+            f"{fraction:g} x {where}; distribution-based, no published MID "
+            "(Norman, Sloan & Wyrwich 2003, Med Care 41:582-592)",
+        )
+    return out
 
 
 def _take(series: pd.Series, positions: np.ndarray):
