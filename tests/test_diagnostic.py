@@ -5,9 +5,15 @@ Every expected number below is worked out by hand in the comments next to it.
 
 from __future__ import annotations
 
+import functools
 import re
+import tempfile
+import warnings
+import zipfile
+from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -16,6 +22,7 @@ from wellbeing_lib.errors import (
     DuplicateKeyError,
     InvalidValueError,
     MissingColumnError,
+    SheetError,
     UnreadableFileError,
 )
 from wellbeing_lib.io import package_data_path
@@ -30,7 +37,7 @@ ELEMENTS = [
     "Data insights",
     "Professional wellbeing support",
 ]
-ENV, DAT = "Environment", "Data insights"
+ENV, DAT, MGR = "Environment", "Data insights", "Managers and leaders"
 
 
 # --------------------------------------------------------------- framework file
@@ -475,3 +482,437 @@ def test_system_summary_checks_its_input():
     bad.loc[4, "mean_maturity"] = "high"
     with pytest.raises(InvalidValueError, match=re.escape("row 4")):
         dg.system_summary(bad)
+
+
+# =============================================================== workbooks
+# The Environment sheet of a written workbook: row 1 title, row 2 header, ENV-01 in row 3,
+# ENV-05 in row 7, ENV-09 in row 11; columns A Question ID ... D Maturity, E Evidence,
+# F Staff groups covered, G Date completed.
+def north_answers() -> pd.DataFrame:
+    """North Trust: ENV-01..09 answered (3,3,2,2,4,1,0,3,2 = 20), DAT-01 Planning."""
+    env = [3, "Embedded", "developing", 2, "Exemplary", 1, 0, 3, 2]
+    return pd.DataFrame({
+        "question_id": [f"ENV-0{i}" for i in range(1, 10)] + ["DAT-01"],
+        "answer": env + ["Planning"],
+        "evidence": ["Rest area audit"] * 9 + [None],
+        "staff_groups": ["AfC 5-7; Medical"] + [None] * 8 + ["Band 3"],
+        "completed_on": ["2022-03-14"] * 9 + ["15/04/2022"],
+    })
+
+
+@functools.cache
+def north_book() -> bytes:
+    """North Trust's workbook, written once (writing is the slow part of these tests)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = dg.write_diagnostic_workbook(Path(tmp) / "north.xlsx", organisation="North Trust",
+                                            answers=north_answers())
+        return path.read_bytes()
+
+
+def write_book(folder, name="org03.xlsx", organisation="North Trust", **cover):
+    path = Path(folder) / name
+    if organisation == "North Trust" and not cover:
+        path.write_bytes(north_book())
+        return path
+    return dg.write_diagnostic_workbook(path, organisation=organisation,
+                                        answers=north_answers(), **cover)
+
+
+def edit_book(path, change):
+    book = openpyxl.load_workbook(path)
+    change(book)
+    book.save(path)
+    return path
+
+
+def load_quietly(folder, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return dg.load_diagnostic_workbooks(folder, progress=False, **kwargs)
+
+
+def test_workbook_round_trip(tmp_path):
+    write_book(tmp_path, org_code="NT1", organisation_type="Acute trust", lead_role="Lead",
+               started_on="2021-11-01", last_updated="2022-04-15")
+    d = dg.load_diagnostic_workbooks(tmp_path, progress=False)
+    assert d.problems.empty
+    a = d.answers.set_index("question_id")
+    assert len(d.answers) == 60  # every question has a row; 50 of them blank
+    assert a.loc["ENV-02", "level"] == "Embedded" and a.loc["ENV-03", "points"] == 2
+    assert a.loc["ENV-01", "staff_groups"] == "AfC 5-7; Medical"
+    assert a.loc["DAT-01", "completed_on"] == pd.Timestamp("2022-04-15")
+    assert (a.loc["ENV-01", "file"], a.loc["ENV-01", "sheet"], a.loc["ENV-01", "row"]) == (
+        "org03.xlsx", "Environment", 3)
+    assert a.loc["PWS-08", "sheet"] == "Professional wellbeing support"
+    c = d.completeness.iloc[0]
+    assert (c["organisation"], c["n_answered"], c["file"]) == ("North Trust", 10, "org03.xlsx")
+    s = dg.score_diagnostic(d)
+    assert row(s, "North Trust", ENV)["mean_maturity"] == pytest.approx(20 / 9)
+    cover = d.cover.iloc[0]
+    assert (cover["org_code"], cover["organisation_type"], cover["lead_role"]) == (
+        "NT1", "Acute trust", "Lead")
+    assert cover["last_updated"] == pd.Timestamp("2022-04-15")
+    tidy = d.tidy()
+    assert tidy.loc[tidy["question_id"] == "ENV-01", "answer"].item() == "Embedded"
+    assert tidy.loc[tidy["question_id"] == "DAT-01", "completed_on"].item() == "2022-04-15"
+
+
+def test_blank_template_loads_as_nothing_answered(tmp_path):
+    dg.write_diagnostic_workbook(tmp_path / "t.xlsx", organisation="Kestrel Hill Hospice")
+    book = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    assert book.sheetnames == ["Cover", *dg.elements()["sheet_name"]]
+    assert [c.value for c in book["Environment"][2]] == list(dg.WORKBOOK_HEADER)
+    assert book["Environment"]["A11"].value == "ENV-09"
+    d = dg.load_diagnostic_workbooks(tmp_path / "t.xlsx", progress=False)
+    assert d.completeness["n_answered"].tolist() == [0] and len(d.answers) == 60
+
+
+def _del_env(book):
+    del book["Environment"]
+
+
+def _set(sheet, cell, value):
+    def change(book):
+        book[sheet][cell] = value
+    return change
+
+
+def _merge(sheet, cells):
+    def change(book):
+        book[sheet].merge_cells(cells)
+    return change
+
+
+def _insert_row(book):
+    book["Environment"].insert_rows(1)
+
+
+def _move_question(book):
+    rel = book["Relationships"]
+    for col in "ABCDEFG":
+        rel[f"{col}10"] = None  # REL-08's row emptied ...
+    book["Environment"]["A12"] = "REL-08"  # ... and REL-08 answered on the Environment sheet
+    book["Environment"]["D12"] = "Embedded"
+
+
+MALFORMED = {
+    # name: (change, error, problem starts with, sheet, cell, action starts with)
+    "missing sheet": (_del_env, SheetError, "element sheet missing", ENV, None,
+                      "its questions count as missing"),
+    "unknown question id": (_set(ENV, "A7", "ENV-99"), InvalidValueError,
+                            "unknown question id 'ENV-99'", ENV, "A7", "row not used"),
+    "answer off the scale": (_set(ENV, "D5", "Mature"), InvalidValueError,
+                             "answer not on the maturity scale: 'Mature'", ENV, "D5",
+                             "answer not used"),
+    "answer between levels": (_set(ENV, "D4", 2.5), InvalidValueError,
+                              "answer not on the maturity scale: '2.5'", ENV, "D4",
+                              "answer not used"),
+    "merged header cells": (_merge(ENV, "B2:C2"), SheetError, "merged cells in the header row",
+                            ENV, "B2:C2", "sheet skipped"),
+    "merged answer cells": (_merge(ENV, "E5:E6"), SheetError, "merged cells in the answer rows",
+                            ENV, "E5:E6", "sheet skipped"),
+    "header row moved": (_insert_row, SheetError, "header row not where expected", ENV, "A3",
+                         "sheet skipped"),
+    "header row lacks question id": (_set(ENV, "A2", "Ref"), SheetError,
+                                     "header row missing required columns", ENV, "A2",
+                                     "sheet skipped"),
+    "unreadable date": (_set(ENV, "G3", "31/02/2022"), InvalidValueError,
+                        "unreadable date '31/02/2022'", ENV, "G3", "date not used"),
+    "unknown staff group": (_set(ENV, "F3", "Nurses; AfC 5"), InvalidValueError,
+                            "unknown staff group", ENV, "F3", "kept as written"),
+    "repeated question id": (_set(ENV, "A4", "ENV-01"), DuplicateKeyError,
+                             "question id ENV-01 repeated", ENV, "A3", "none of the repeated"),
+    "question on another sheet": (_move_question, SheetError,
+                                  "question REL-08 is on another element's sheet", ENV, "A12",
+                                  "kept"),
+}
+
+
+@pytest.mark.parametrize("case", list(MALFORMED))
+def test_malformed_workbook_problems_name_file_sheet_and_cell(tmp_path, case):
+    change, error, problem, sheet, cell, action = MALFORMED[case]
+    path = edit_book(write_book(tmp_path), change)
+    with pytest.warns(UserWarning, match=r"problem\(s\) in 1 of 1 workbooks"):
+        d = dg.load_diagnostic_workbooks(tmp_path, progress=False)
+    p = d.problems
+    first = p.iloc[0]
+    assert (first["file"], first["sheet"], first["error"]) == ("org03.xlsx", sheet,
+                                                                error.__name__)
+    assert first["cell"] == cell or (cell is None and pd.isna(first["cell"]))
+    assert first["problem"].startswith(problem) and first["action"].startswith(action)
+    assert first["organisation"] == "North Trust"
+    assert d.completeness["n_problems"].item() == len(p)
+    with pytest.raises(error) as err:
+        dg.load_diagnostic_workbooks(path, progress=False, errors="raise")
+    e = err.value
+    assert (e.file, e.sheet, e.cell) == ("org03.xlsx", sheet, cell)
+    where = f" in org03.xlsx, sheet '{sheet}'" + (f", cell {cell}" if cell else "")
+    assert where in str(e) and str(e) == first["message"]
+
+
+def test_unknown_question_id_message_reads_like_the_spreadsheet(tmp_path):
+    edit_book(write_book(tmp_path), _set(ENV, "A7", "ENV-99"))
+    with pytest.raises(InvalidValueError) as err:
+        dg.load_diagnostic_workbooks(tmp_path, progress=False, errors="raise")
+    assert str(err.value).startswith(
+        "unknown question id 'ENV-99' in org03.xlsx, sheet 'Environment', cell A7: "
+        "expected one of the 60 question ids PHW-01 ... PWS-08")
+
+
+def test_what_a_problem_does_to_the_answers(tmp_path):
+    def change(book):
+        env = book["Environment"]
+        env["D5"] = "Mature"        # ENV-03's answer (2) not used
+        env["G6"] = "soon"          # ENV-04 still answered, date not used
+        env["A7"] = "ENV-99"        # ENV-05's row (4) not used
+        env["F3"] = "Nurses"        # ENV-01 kept, staff groups as written
+    edit_book(write_book(tmp_path), change)
+    d = load_quietly(tmp_path)
+    a = d.answers.set_index("question_id")
+    assert "ENV-03" in a.index and np.isnan(a.loc["ENV-03", "points"])
+    assert a.loc["ENV-03", "evidence"] == "Rest area audit"  # the rest of the row is kept
+    assert a.loc["ENV-04", "points"] == 2 and pd.isna(a.loc["ENV-04", "completed_on"])
+    assert "ENV-05" not in a.index
+    assert a.loc["ENV-01", "staff_groups"] == "Nurses"
+    c = d.completeness.iloc[0]
+    assert c["n_answered"] == 8 and "ENV-03" in c["missing_questions"]
+    assert "ENV-05" in c["missing_questions"] and c["n_problems"] == 4
+    # an unknown staff group is not silently dropped from the coverage either
+    with pytest.raises(InvalidValueError, match=r"unknown staff group.*Nurses \(org03.xlsx"):
+        dg.evidence_coverage(d)
+    cov = dg.evidence_coverage(d, unknown="ignore")
+    assert cov["n_covering"].sum() == 1  # only DAT-01's Band 3 is left
+
+
+def test_a_bad_file_does_not_stop_the_others(tmp_path):
+    write_book(tmp_path, "a_good.xlsx")
+    (tmp_path / "b_empty.xlsx").write_bytes(b"")
+    (tmp_path / "c_text.xlsx").write_text("organisation,question_id\nX,ENV-01\n")
+    with zipfile.ZipFile(tmp_path / "d_damaged.xlsx", "w") as z:
+        z.writestr("hello.txt", "not a workbook")
+    edit_book(write_book(tmp_path, "e_nocover.xlsx", organisation="Other"),
+              lambda book: setattr(book["Cover"], "title", "Front page"))
+    write_book(tmp_path, "f_again.xlsx")  # North Trust a second time
+    edit_book(write_book(tmp_path, "g_noname.xlsx", organisation="Tmp"),
+              _set("Cover", "B3", None))
+    (tmp_path / "~$a_good.xlsx").write_bytes(b"lock")  # Excel lock file: ignored
+    with pytest.warns(UserWarning, match=r"6 problem\(s\) in 6 of 7 workbooks \(6 file"):
+        d = dg.load_diagnostic_workbooks(tmp_path, progress=False)
+    assert d.completeness["organisation"].tolist() == ["North Trust"]
+    assert d.completeness["n_answered"].item() == 10
+    p = d.problems.set_index("file")
+    assert p.loc["b_empty.xlsx", "message"] == "cannot read b_empty.xlsx: the file is empty (0 bytes)"
+    assert p.loc["c_text.xlsx", "error"] == "UnreadableFileError"
+    assert "not a zip archive" in p.loc["c_text.xlsx", "message"]
+    assert "damaged or incomplete" in p.loc["d_damaged.xlsx", "message"]
+    assert p.loc["e_nocover.xlsx", "problem"] == "cover sheet missing"
+    assert p.loc["f_again.xlsx", "error"] == "DuplicateKeyError"
+    assert "already read from a_good.xlsx" in p.loc["f_again.xlsx", "message"]
+    assert (p.loc["g_noname.xlsx", "problem"], p.loc["g_noname.xlsx", "cell"]) == (
+        "organisation name missing", "B3")
+    assert (p["action"] == "file skipped").all() and "a_good.xlsx" not in p.index
+    with pytest.raises(UnreadableFileError, match="b_empty.xlsx: the file is empty"):
+        dg.load_diagnostic_workbooks(tmp_path, progress=False, errors="raise")
+
+
+def test_no_workbooks_and_bad_arguments(tmp_path):
+    with pytest.raises(UnreadableFileError, match="no .xlsx workbooks"):
+        dg.load_diagnostic_workbooks(tmp_path, progress=False)
+    with pytest.raises(UnreadableFileError, match="no such file or folder"):
+        dg.load_diagnostic_workbooks(tmp_path / "nowhere", progress=False)
+    with pytest.raises(ValueError, match="errors must be"):
+        dg.load_diagnostic_workbooks(tmp_path, errors="ignore")
+    (tmp_path / "only.xlsx").write_bytes(b"")
+    with pytest.raises(UnreadableFileError, match=r"none of the 1 workbook\(s\) could be read: "
+                                                  "cannot read only.xlsx: the file is empty"):
+        load_quietly(tmp_path)
+
+
+def test_scoring_an_organisation_that_answered_nothing():
+    blank = pd.DataFrame({"organisation": "Alliance", "question_id": ["ENV-01"],
+                          "answer": [None]})
+    s = dg.score_diagnostic(blank)
+    assert len(s) == 7 and (s["n_answered"] == 0).all()
+    assert s["mean_maturity"].isna().all() and s["pct_exemplary"].isna().all()
+
+
+# =============================================================== staging
+def staged() -> pd.DataFrame:
+    """Two organisations, start November 2021, judged at 10 March 2022.
+
+    Due dates: PHW 30 Nov, REL 31 Dec, FUL 31 Jan, MGR 28 Feb, ENV 31 Mar ...
+    Org A: PHW 9/9 by 10 Nov (on time); REL 8/8, last 5 Jan (late 5 days); FUL 3/9
+    (in progress, 10 Mar - 31 Jan = 38 days); MGR nothing (not started, 10 days);
+    ENV 9/9 on 1 Mar (finished before its due date: on time); DAT, PWS not yet due.
+    Org B: PHW 9/9 without dates (no date); REL 8/8 dated 1 April, after as_of (not given
+    yet: not started, 10 Mar - 31 Dec = 69 days); FUL and MGR nothing (not started).
+    """
+    def block(org, prefix, n, answered, dates):
+        return pd.DataFrame({"organisation": org,
+                             "question_id": [f"{prefix}-0{i}" for i in range(1, n + 1)],
+                             "answer": [2] * answered + [None] * (n - answered),
+                             "completed_on": dates})
+    return pd.concat([
+        block("A", "PHW", 9, 9, ["2021-11-02"] * 8 + ["2021-11-10"]),
+        block("A", "REL", 8, 8, ["2021-12-20"] * 7 + ["2022-01-05"]),
+        block("A", "FUL", 9, 3, ["2022-01-20"] * 3 + [None] * 6),
+        block("A", "ENV", 9, 9, ["2022-03-01"] * 9),
+        block("B", "PHW", 9, 9, [None] * 9),
+        block("B", "REL", 8, 8, ["2022-04-01"] * 8),
+    ], ignore_index=True)
+
+
+def test_staging_progress_hand_computed():
+    p = dg.staging_progress(staged(), start="2021-11-15", as_of="2022-03-10")
+    assert len(p) == 14 and p["element"].tolist()[:7] == ELEMENTS
+    assert p["planned_month"].tolist()[:7] == ["2021-11", "2021-12", "2022-01", "2022-02",
+                                               "2022-03", "2022-04", "2022-05"]
+    assert p["due_on"].iloc[3] == pd.Timestamp("2022-02-28")
+    a = p[p["organisation"] == "A"].set_index("element")
+    assert a["status"].tolist() == ["on time", "late", "in progress", "not started",
+                                    "on time", "not yet due", "not yet due"]
+    assert a["days_late"].tolist()[:5] == [0, 5, 38, 10, 0]
+    assert pd.isna(a.loc[DAT, "days_late"])
+    assert a.loc["Relationships", "completed_on"] == pd.Timestamp("2022-01-05")
+    assert pd.isna(a.loc["Fulfilment at work", "completed_on"])
+    assert a.loc["Fulfilment at work", "n_answered"] == 3
+    b = p[p["organisation"] == "B"].set_index("element")
+    assert b["status"].tolist()[:2] == ["no date", "not started"]
+    assert b.loc["Relationships", "days_late"] == 69 and b.loc["Relationships", "n_answered"] == 0
+    # default as_of: the latest date in the data (1 April 2022)
+    later = dg.staging_progress(staged(), start="2021-11")
+    assert (later["as_of"] == pd.Timestamp("2022-04-01")).all()
+    assert later.set_index(["organisation", "element"]).loc[("B", "Relationships"),
+                                                            "status"] == "late"
+
+
+def test_staging_summary_and_custom_order():
+    p = dg.staging_progress(staged(), start="2021-11", as_of="2022-03-10")
+    s = dg.staging_summary(p).set_index("organisation")
+    # both behind: B has 3 overdue elements (REL, FUL, MGR), A 2 (FUL, MGR); due by 10 March:
+    # PHW ... MGR (ENV is due 31 March, so A's early ENV is finished but not yet due)
+    assert s.index.tolist() == ["B", "A"]
+    assert s.loc["A"][["n_due", "n_finished", "n_on_time", "n_late", "n_overdue",
+                       "max_days_late"]].tolist() == [4, 3, 2, 1, 2, 38]
+    assert s.loc["A", "overdue_elements"] == "Fulfilment at work; Managers and leaders"
+    assert s.loc["B"][["n_finished", "n_overdue", "max_days_late"]].tolist() == [1, 3, 69]
+    assert s["behind"].all()
+    order = [ENV, *[e for e in ELEMENTS if e != ENV]]
+    q = dg.staging_progress(staged(), start="2021-11", as_of="2022-03-10", element_order=order)
+    a = q[q["organisation"] == "A"].set_index("element")
+    assert a.loc[ENV, "planned_month"] == "2021-11" and a.loc[ENV, "status"] == "late"
+    assert a.loc[ENV, "days_late"] == 91  # 1 March 2022 - 30 November 2021
+    with pytest.raises(ValueError, match="element_order must name every element once"):
+        dg.staging_progress(staged(), start="2021-11", element_order=order[:-1])
+    with pytest.raises(ValueError, match="no completion dates"):
+        dg.staging_progress(staged().assign(completed_on=None), start="2021-11")
+    with pytest.raises(InvalidValueError, match="status"):
+        dg.staging_summary(p.assign(status="done"))
+
+
+def test_plot_staging_returns_axes():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    p = dg.staging_progress(staged(), start="2021-11", as_of="2022-03-10")
+    fig, ax = plt.subplots()
+    out = dg.plot_staging(p, ax=ax, title="Staging")
+    assert out is ax and ax.get_title() == "Staging"
+    assert ax.get_xlabel() == "Element (planned month)" and ax.get_ylabel() == "Organisation"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["A", "B"]
+    assert ax.get_xticklabels()[0].get_text() == "Personal health and wellbeing\n2021-11"
+    shown = sorted(t.get_text() for t in ax.texts)
+    assert shown == ["10d", "10d", "38d", "38d", "5d", "69d"]  # A: 5, 38, 10; B: 69, 38, 10
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["on time", "late", "in progress", "not started", "not yet due", "no date"]
+    plt.close(fig)
+
+
+# =============================================================== evidence coverage
+def test_staff_group_terms_accept_aliases_and_ranges():
+    data = pd.DataFrame({
+        "organisation": "A",
+        "question_id": ["MGR-01", "MGR-02", "MGR-03", "MGR-04"],
+        "answer": [1, 1, 1, 1],
+        "staff_groups": ["Band 5; bands 2 – 4", "AfC 8b, Medical & dental",
+                         "agenda for change band 9;afc 6-7", "BANK"]})
+    cov = dg.evidence_coverage(data)
+    m = cov[cov["element"] == MGR].set_index("staff_group")["n_covering"]
+    assert m[m > 0].index.tolist() == ["AfC 2", "AfC 3", "AfC 4", "AfC 5", "AfC 6", "AfC 7",
+                                       "AfC 8", "AfC 9", "Medical and dental",
+                                       "Bank/temporary"]
+    assert (m[m > 0] == 1).all()
+    assert dg.staff_groups()["staff_group"].is_unique
+
+
+def test_evidence_coverage_hand_computed():
+    data = pd.DataFrame({
+        "organisation": ["A", "A", "A", "B", "B"],
+        "question_id": ["ENV-01", "ENV-02", "ENV-03", "ENV-01", "DAT-01"],
+        "answer": [3, 2, None, 1, 2],
+        # ENV-03 unanswered but its evidence still counts; "AfC 5; Band 5" counts once
+        "staff_groups": ["AfC 5; Band 5; AfC 2-4", "AfC 5", "Social care", None, "AfC 1-9"]})
+    cov = dg.evidence_coverage(data)
+    assert len(cov) == 2 * 7 * 13
+    a = cov[(cov["organisation"] == "A") & (cov["element"] == ENV)].set_index("staff_group")
+    assert a.loc["AfC 5", ["n_questions", "n_answered", "n_with_groups", "n_covering"]
+                 ].tolist() == [9, 2, 3, 2]
+    assert a.loc["AfC 5", "pct_covering"] == pytest.approx(200 / 9)
+    assert a.loc["AfC 3", "n_covering"] == 1 and a.loc["Social care", "covered"]
+    assert not a.loc["Medical and dental", "covered"]
+    b = cov[(cov["organisation"] == "B") & (cov["element"] == DAT)].set_index("staff_group")
+    assert b["covered"].sum() == 9 and b.loc[[f"AfC {i}" for i in range(1, 10)], "covered"].all()
+    matrix = dg.coverage_matrix(cov, by="element")
+    assert matrix.loc[ENV, "AfC 5"] == 1 and matrix.loc[ENV, "Social care"] == 1
+    assert matrix.loc[DAT].sum() == 9
+    wide = dg.coverage_matrix(cov, value="n_covering")
+    assert wide.loc[("A", ENV), "AfC 5"] == 2
+    assert wide.index.names == ["organisation", "element"] and wide.shape == (14, 13)
+    with pytest.raises(ValueError, match="by must be"):
+        dg.coverage_matrix(cov, by="group")
+
+
+def test_unknown_staff_group_names_the_row():
+    data = pd.DataFrame({"organisation": "A", "question_id": ["ENV-01", "ENV-02"],
+                         "answer": [1, 1], "staff_groups": ["AfC 5", "Band 10; Porters"]},
+                        index=["r1", "r2"])
+    with pytest.raises(InvalidValueError) as err:
+        dg.evidence_coverage(data)
+    assert err.value.rows == ["r2"] and err.value.found == ["Band 10", "Porters"]
+    cov = dg.evidence_coverage(data, unknown="ignore")
+    assert cov["n_covering"].sum() == 1
+
+
+def test_evidence_gaps_system_and_organisation():
+    data = pd.DataFrame({
+        "organisation": ["A", "A", "B", "C", "Council"],
+        "question_id": ["MGR-01", "ENV-01", "MGR-01", "PWS-01", "MGR-01"],
+        "answer": [3, 2, 2, None, 1],
+        "staff_groups": ["AfC 5-9; Medical", "AfC 2-4", "AfC 1; AfC 5", None, "Social care"]})
+    cov = dg.evidence_coverage(data)
+    gaps = dg.evidence_gaps(cov)
+    system = gaps[gaps["level"] == "system"].set_index("element")
+    # MGR: A, B, Council answered; nobody covers AfC 2-4, Bank/temporary, Other pay scales
+    assert system.loc[MGR, "missing_groups"] == "AfC 2-4; Bank/temporary; Other pay scales"
+    assert system.loc[MGR, "n_organisations"] == 3 and system.loc[MGR, "n_missing"] == 5
+    assert system.loc[ENV, "n_organisations"] == 1
+    assert "Professional wellbeing support" not in system.index  # C answered nothing there
+    org = gaps[gaps["level"] == "organisation"].set_index(["organisation", "element"])
+    assert org.loc[("A", MGR), "missing_groups"] == (
+        "AfC 1-4; Social care; Bank/temporary; Other pay scales")
+    assert org.loc[("A", MGR), "message"] == (
+        "A has no evidence about AfC 1-4; Social care; Bank/temporary; Other pay scales on "
+        "Managers and leaders")
+    assert ("C", "Professional wellbeing support") not in org.index
+    # employed groups: the council is not asked about Agenda for Change bands
+    employed = pd.DataFrame({"organisation": ["Council"],
+                             "staff_groups_employed": ["Social care; Other pay scales"]})
+    own = dg.evidence_gaps(cov, employed=employed).set_index(["organisation", "element"])
+    assert own.loc[("Council", MGR), "missing_groups"] == "Other pay scales"
+    assert own.loc[("A", MGR), "n_missing"] == 7  # not listed: every group checked
+    only = dg.evidence_gaps(cov, groups=["AfC 2-4"])
+    assert only.loc[only["level"] == "system", "element"].tolist() == [MGR]
+    with pytest.raises(InvalidValueError, match="unknown staff group in groups="):
+        dg.evidence_gaps(cov, groups=["Porters"])

@@ -58,8 +58,12 @@ def _cmd_make_sample_data(args) -> int:
     if args.check:
         with tempfile.TemporaryDirectory() as tmp:
             fresh = make_sample_data(tmp, progress=True)
-            differ = [p.name for p in fresh if not filecmp.cmp(p, target / p.name, shallow=False)
-                      ] if target.is_dir() else [p.name for p in fresh]
+            relative = [p.relative_to(tmp) for p in fresh]
+            differ = [
+                str(rel) for p, rel in zip(fresh, relative)
+                if not (target / rel).is_file()
+                or not filecmp.cmp(p, target / rel, shallow=False)
+            ]
         if differ:
             print("differ from a fresh generation: " + ", ".join(differ), file=sys.stderr)
             return 1

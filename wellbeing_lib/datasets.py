@@ -22,6 +22,14 @@ Data sets
     and PAM at baseline and follow-up; health and care service use 12 months before and after.
     Calibrated to the published results (85% improved on at least 1 of 4 measures, 54% on at
     least 2, 15% on all 4; entry wellbeing 7 WEMWBS points below the national average).
+``workforce_diagnostic``
+    The Health and Wellbeing Framework diagnostic across a fictional ICS of 14 organisations
+    (2021-2022): answers with evidence notes and staff groups (tidy CSV and one XLSX workbook
+    per organisation in ``diagnostic_workbooks/``), staged one element a month; staff survey
+    results with ICS and national comparators; staff network leads' views.  Planted
+    patterns: one organisation strong where most are weak, an element with no evidence about
+    AfC bands 2-4, organisations behind schedule, and a self-assessment its staff survey and
+    networks contradict.  :func:`workforce_diagnostic` makes it with more organisations.
 
 Example
 -------
@@ -35,8 +43,10 @@ Example
 
 from __future__ import annotations
 
+import datetime
 import io as _stdio
 import itertools
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,7 +69,10 @@ __all__ = [
     "load_dataset",
     "list_datasets",
     "write_csv",
+    "write_xlsx",
     "social_prescribing_truth",
+    "workforce_diagnostic",
+    "write_workforce_workbooks",
 ]
 
 #: seed of the committed sample data (the year Wellbeing Exeter's results were published)
@@ -91,6 +104,13 @@ class DatasetSpec:
         with by :func:`load_dataset`); columns appear in this order.
     float_format : str
         printf format of float columns in the CSV files.
+    extras : callable, optional
+        ``extras(frames, out_dir) -> list of Path``: writes files made from the generated
+        frames that are not CSV tables (e.g. one XLSX workbook per organisation), byte-
+        reproducibly, after the CSV files.
+    extra_files : mapping
+        ``{path relative to the data folder: one-line description}`` of what ``extras``
+        writes (a folder ends with ``/``), for :func:`list_datasets`.
     """
 
     name: str
@@ -99,6 +119,8 @@ class DatasetSpec:
     description: str
     dtypes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     float_format: str = "%.2f"
+    extras: Callable[[dict[str, pd.DataFrame], Path], list[Path]] | None = None
+    extra_files: Mapping[str, str] = field(default_factory=dict)
 
 
 #: name -> :class:`DatasetSpec`, in registration order
@@ -112,12 +134,15 @@ def register_dataset(
     description: str,
     dtypes: Mapping[str, Mapping[str, str]] | None = None,
     float_format: str = "%.2f",
+    extras: Callable[[dict[str, pd.DataFrame], Path], list[Path]] | None = None,
+    extra_files: Mapping[str, str] | None = None,
 ):
     """Decorator registering ``generator(rng) -> {stem: DataFrame}`` as data set ``name``."""
 
     def decorator(generator):
         DATASETS[name] = DatasetSpec(
-            name, generator, dict(files), description, dict(dtypes or {}), float_format
+            name, generator, dict(files), description, dict(dtypes or {}), float_format,
+            extras, dict(extra_files or {}),
         )
         return generator
 
@@ -196,6 +221,67 @@ def write_csv(data: pd.DataFrame, path, *, float_format: str = "%.2f") -> Path:
     return path
 
 
+#: the date and time stamped into generated workbooks (document properties, zip entries)
+XLSX_TIMESTAMP = datetime.datetime(2022, 1, 1, 0, 0, 0)
+
+
+def write_xlsx(book, path, *, timestamp: datetime.datetime = XLSX_TIMESTAMP) -> Path:
+    """Save an openpyxl workbook byte-reproducibly: same workbook, same bytes.
+
+    openpyxl stamps the time of saving into ``docProps/core.xml`` (``dcterms:created`` and
+    ``dcterms:modified``) and every zip entry carries a modification time, so two saves of
+    the same workbook differ.  This writer fixes the document's created/modified times to
+    ``timestamp``, then rewrites the archive with entries in sorted name order, each with
+    ``date_time`` = ``timestamp``, fixed permissions and the same deflate level.  Excel and
+    openpyxl read the result as usual.
+
+    Parameters
+    ----------
+    book : openpyxl.Workbook
+        The workbook (its ``properties.created``/``modified`` are set to ``timestamp``).
+    path : str or Path
+        The ``.xlsx`` file to write; its folder is created.
+    timestamp : datetime, default 2022-01-01 00:00:00
+        The date and time to stamp (naive, read as UTC; zip dates need year >= 1980).
+
+    Example
+    -------
+    >>> import tempfile, pathlib, openpyxl
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> def book():
+    ...     wb = openpyxl.Workbook()
+    ...     wb.active["A1"] = "same"
+    ...     return wb
+    >>> a = write_xlsx(book(), folder / "a.xlsx").read_bytes()
+    >>> b = write_xlsx(book(), folder / "b.xlsx").read_bytes()
+    >>> a == b, openpyxl.load_workbook(folder / "a.xlsx").properties.modified
+    (True, datetime.datetime(2022, 1, 1, 0, 0))
+    """
+    import zipfile
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.properties.created = timestamp
+    book.properties.modified = timestamp
+    raw = _stdio.BytesIO()
+    book.save(raw)  # openpyxl overwrites 'modified' with the time now: put it back below
+    stamp = timestamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = _stdio.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w") as dst:
+        for name in sorted(src.namelist()):
+            data = src.read(name)
+            if name == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:)",
+                              rb"\g<1>" + stamp + rb"\g<2>", data)
+            info = zipfile.ZipInfo(name, date_time=timestamp.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # the same on every platform
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, data, compresslevel=6)
+    path.write_bytes(out.getvalue())
+    return path
+
+
 def make_sample_data(out_dir=None, names: Iterable[str] | None = None, *, progress: bool = False
                      ) -> list[Path]:
     """Regenerate the bundled data files (byte-identical for the same code and seed).
@@ -213,14 +299,20 @@ def make_sample_data(out_dir=None, names: Iterable[str] | None = None, *, progre
     Returns
     -------
     list of Path
-        The files written, in registry order.
+        The files written, in registry order: each data set's CSV files, then its other
+        files (the ``workforce_diagnostic`` workbooks go in ``diagnostic_workbooks/``).
 
     Example
     -------
     >>> import tempfile
-    >>> [p.name for p in make_sample_data(tempfile.mkdtemp())]  # doctest: +NORMALIZE_WHITESPACE
+    >>> out = tempfile.mkdtemp()
+    >>> paths = make_sample_data(out)
+    >>> [p.relative_to(out).as_posix() for p in paths][:5]  # doctest: +NORMALIZE_WHITESPACE
     ['social_prescribing_clients.csv', 'social_prescribing_measures.csv',
-     'social_prescribing_service_use.csv']
+     'social_prescribing_service_use.csv', 'workforce_organisations.csv',
+     'workforce_diagnostic_answers.csv']
+    >>> paths[-1].relative_to(out).as_posix()
+    'diagnostic_workbooks/HV14.xlsx'
     """
     out = _data_dir(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -232,8 +324,11 @@ def make_sample_data(out_dir=None, names: Iterable[str] | None = None, *, progre
         specs = tqdm(specs, desc="generating sample data", unit="data set")
     paths = []
     for spec in specs:
-        for stem, frame in generate(spec.name).items():
+        frames = generate(spec.name)
+        for stem, frame in frames.items():
             paths.append(write_csv(frame, out / f"{stem}.csv", float_format=spec.float_format))
+        if spec.extras is not None:
+            paths.extend(spec.extras(frames, out))
     return paths
 
 
@@ -300,9 +395,10 @@ def list_datasets() -> pd.DataFrame:
      'one row per person: group, GP practice, referral, demographics, referral note']
     """
     rows = [
-        {"dataset": spec.name, "file": f"{stem}.csv", "description": text}
+        {"dataset": spec.name, "file": file, "description": text}
         for spec in DATASETS.values()
-        for stem, text in spec.files.items()
+        for file, text in [*((f"{stem}.csv", text) for stem, text in spec.files.items()),
+                           *spec.extra_files.items()]
     ]
     return pd.DataFrame(rows, columns=["dataset", "file", "description"])
 
@@ -821,3 +917,491 @@ def _generate_social_prescribing(rng: np.random.Generator) -> dict[str, pd.DataF
     5. Service use: Poisson-gamma (negative binomial) counts, 12 months before and after.
     """
     return _social_prescribing(rng)
+
+
+# =============================================================================================
+# Workforce Health and Wellbeing Framework diagnostic across a fictional ICS
+# =============================================================================================
+WORKFORCE_ICS = "Halden Vale Health and Care Partnership"
+#: the first element is planned for November 2021 (as A Healthier Future started), then one a month
+DIAGNOSTIC_START = "2021-11-01"
+#: (code, name, type, lead role, headcount, takes part in the NHS Staff Survey)
+WORKFORCE_ORGANISATIONS = (
+    ("HV01", "Halden Vale Hospitals NHS Foundation Trust", "Acute trust",
+     "Head of staff health and wellbeing", 8400, True),
+    ("HV02", "Eastbrook General Hospital NHS Trust", "Acute trust",
+     "Wellbeing lead, people directorate", 5200, True),
+    ("HV03", "Northfold and Ormsby Hospitals NHS Trust", "Acute trust",
+     "Deputy director of people", 6900, True),
+    ("HV04", "Halden Vale Community Health NHS Trust", "Community trust",
+     "Health and wellbeing manager", 2600, True),
+    ("HV05", "Eastbrook Community Services CIC", "Community interest company",
+     "People and culture partner", 1300, False),
+    ("HV06", "Halden Vale Partnership NHS Foundation Trust", "Mental health trust",
+     "Head of occupational health and wellbeing", 3700, True),
+    ("HV07", "Ormsby Mental Health NHS Trust", "Mental health trust",
+     "Staff wellbeing lead", 2900, True),
+    ("HV08", "Vale and Fens Ambulance Service NHS Trust", "Ambulance trust",
+     "Head of health, safety and wellbeing", 4100, True),
+    ("HV09", "Haldenshire County Council", "County council",
+     "Workforce wellbeing officer", 6200, False),
+    ("HV10", "Ormsby County Council", "County council",
+     "Organisational development manager", 4800, False),
+    ("HV11", "Halden Vale GP Federation", "Primary care",
+     "Federation wellbeing lead (practice manager)", 900, False),
+    ("HV12", "Ormsby Primary Care Alliance", "Primary care",
+     "Operations manager", 650, False),
+    ("HV13", "Kestrel Hill Hospice", "Hospice", "HR business partner", 320, False),
+    ("HV14", "Halden Vale Clinical Commissioning Group", "Commissioner",
+     "Head of HR", 410, False),
+)
+#: staff groups each type of organisation employs (terms of diagnostic.staff_groups())
+EMPLOYED_BY_TYPE = {
+    "Acute trust": "AfC 1-9; Medical and dental; Bank/temporary",
+    "Community trust": "AfC 1-9; Medical and dental; Bank/temporary",
+    "Community interest company": "AfC 1-9; Bank/temporary",
+    "Mental health trust": "AfC 1-9; Medical and dental; Social care; Bank/temporary",
+    "Ambulance trust": "AfC 1-9; Bank/temporary",
+    "County council": "Social care; Other pay scales; Bank/temporary",
+    "Primary care": "Medical and dental; Other pay scales; Bank/temporary",
+    "Hospice": "AfC 1-9; Medical and dental; Bank/temporary",
+    "Commissioner": "AfC 1-9; Medical and dental",
+}
+#: mean maturity (0-4 points) of each element across the system, in framework order: Data
+#: insights is a widespread gap, Professional wellbeing support a widespread strength
+ELEMENT_MATURITY = (2.7, 2.0, 1.9, 1.8, 2.1, 0.85, 3.3)
+ORG_SD, QUESTION_SD, ANSWER_SD = 0.35, 0.25, 0.55
+#: planted patterns: (organisation code, element number 0-6) -> latent maturity
+PLANTED_MATURITY = {
+    ("HV06", 5): 3.5,  # strong on Data insights where most are weak (peer learning)
+    ("HV08", 4): 3.5,  # rates itself mature on Environment; staff survey and networks disagree
+}
+#: the element on which no organisation's evidence covers AfC bands 2-4
+NO_BANDS_2_4_ELEMENT = 3  # Managers and leaders
+#: organisations that did not finish: code -> elements answered (None = all, with blanks)
+PARTIAL = {"HV10": 4, "HV05": None, "HV12": 0}
+#: HV05 leaves these questions blank
+HV05_BLANKS = ("REL-03", "REL-06", "REL-08", "ENV-02", "ENV-05", "ENV-09", "PWS-02",
+               "PWS-05", "PWS-07")
+#: days added to the planned completion day (day 5-26 of the planned month): code ->
+#: {element number: (low, high)}; 27 days or more always lands after the month's end
+LATENESS = {
+    "HV03": {3: (27, 40), 4: (27, 40)},
+    "HV08": {k: (32, 45) for k in range(2, 7)},
+    "HV10": {2: (27, 35), 3: (27, 35)},
+    "HV13": {5: (27, 35)},
+}
+#: probability that a piece of evidence covers each single staff group, by kind of employer
+#: columns: AfC 1..9, Medical and dental, Social care, Bank/temporary, Other pay scales
+_NHS_GROUPS = (0.02, 0.06, 0.07, 0.07, 0.35, 0.35, 0.30, 0.18, 0.05, 0.30, 0.0, 0.08, 0.0)
+GROUP_PROBS = {
+    "Acute trust": _NHS_GROUPS,
+    "Community trust": _NHS_GROUPS,
+    "Community interest company": (0.02, 0.06, 0.07, 0.07, 0.4, 0.4, 0.3, 0.15, 0.03, 0.0,
+                                   0.0, 0.1, 0.0),
+    "Mental health trust": (0.02, 0.06, 0.07, 0.07, 0.35, 0.35, 0.30, 0.18, 0.05, 0.3, 0.08,
+                            0.08, 0.0),
+    "Ambulance trust": (0.02, 0.04, 0.08, 0.10, 0.4, 0.4, 0.25, 0.15, 0.04, 0.0, 0.0, 0.05,
+                        0.0),
+    "County council": (0.0,) * 9 + (0.0, 0.7, 0.12, 0.6),
+    "Primary care": (0.0,) * 9 + (0.6, 0.0, 0.1, 0.6),
+    "Hospice": (0.02, 0.06, 0.06, 0.06, 0.4, 0.4, 0.3, 0.15, 0.03, 0.2, 0.0, 0.15, 0.0),
+    "Commissioner": (0.0, 0.03, 0.05, 0.06, 0.25, 0.3, 0.4, 0.4, 0.1, 0.2, 0.0, 0.0, 0.0),
+}
+EVIDENCE_SOURCES = (
+    ("Employee assistance programme usage report", "Occupational health referral data",
+     "Health and wellbeing campaign calendar", "Mental health first aider register",
+     "Health check uptake figures"),
+    ("Staff network terms of reference", "Civility and respect campaign materials",
+     "Team away-day records", "Schwartz rounds attendance", "Freedom to speak up report"),
+    ("Appraisal completion figures", "Flexible working policy and request log",
+     "Career conversation records", "Exit interview themes", "Recognition scheme nominations"),
+    ("Wellbeing conversation training records", "Board paper on staff wellbeing",
+     "Leadership programme evaluation", "Manager toolkit and uptake", "Wellbeing guardian report"),
+    ("Rest area audit", "Estates walkaround notes", "Staff catering review",
+     "Violence and aggression incident data", "Travel and parking survey"),
+    ("Sickness absence dashboard", "Staff survey action plan", "People committee workforce report",
+     "Occupational health activity data", "Pulse survey results"),
+    ("Occupational health service specification", "Psychological support service data",
+     "Physiotherapy fast-track referral data", "Chaplaincy and pastoral support records",
+     "Post-incident support log"),
+)
+EVIDENCE_QUALIFIERS = ("", " (reviewed quarterly)", " (2021 figures)", " (board report, 2021)",
+                       " (pilot sites only)", " (not yet evaluated)", " (by staff group)")
+#: NHS Staff Survey indicators of "We are safe and healthy" used here: (name, unit)
+SURVEY_INDICATORS = (
+    ("Health and safety climate", "score 0-10"),
+    ("Burnout", "score 0-10"),
+    ("Negative experiences", "score 0-10"),
+    ("Organisation takes positive action on health and wellbeing", "% agreeing"),
+)
+#: benchmark group of each organisation type taking part in the survey
+BENCHMARK_GROUP = {
+    "Acute trust": "Acute and acute & community trusts",
+    "Community trust": "Community trusts",
+    "Mental health trust": "Mental health & learning disability trusts",
+    "Ambulance trust": "Ambulance trusts",
+}
+#: invented national comparators for 2021, (worst, average, best) per indicator in the order of
+#: SURVEY_INDICATORS; 2022 is 0.1 point / 2 percentage points lower.  NOT published figures.
+SURVEY_NATIONAL_2021 = {
+    "Acute and acute & community trusts": ((4.9, 5.9, 6.9), (4.3, 4.9, 5.5), (7.6, 8.0, 8.5),
+                                           (42.0, 56.0, 70.0)),
+    "Community trusts": ((5.8, 6.5, 7.3), (4.8, 5.3, 5.9), (8.0, 8.4, 8.8), (50.0, 63.0, 75.0)),
+    "Mental health & learning disability trusts": ((5.5, 6.3, 7.1), (4.7, 5.2, 5.8),
+                                                   (7.7, 8.1, 8.6), (46.0, 60.0, 73.0)),
+    "Ambulance trusts": ((3.9, 4.6, 5.4), (3.8, 4.3, 4.8), (7.2, 7.6, 8.0), (28.0, 38.0, 52.0)),
+}
+#: HV08's position within its benchmark range (0 = worst, 1 = best): bottom quartile
+DISSONANT_POSITION = 0.12
+STAFF_NETWORKS = ("Race equality network", "Disability and long-term conditions network",
+                  "LGBTQ+ network", "Women's network", "Armed forces network", "Carers network")
+NETWORK_COMMENTS = (  # per element: (positive, mixed, concerned)
+    ("Members value the employee assistance line and the fast physio referrals.",
+     "The offer is good on paper but night staff find it hard to use.",
+     "Members say they do not know where to go for help with stress."),
+    ("Team huddles and the civility campaign have made a difference.",
+     "Some teams are supportive, others still tolerate incivility.",
+     "Members report bullying that is not dealt with."),
+    ("Flexible working requests are usually agreed.",
+     "Career conversations happen for some grades but not others.",
+     "Members see few development opportunities and feel stuck."),
+    ("Line managers ask about wellbeing in one-to-ones.",
+     "Senior leaders talk about wellbeing but managers lack time.",
+     "Members say managers are not trained to have wellbeing conversations."),
+    ("The new rest areas are well used.",
+     "Facilities are fine on the main site, poor on smaller sites.",
+     "Members say there is nowhere to rest or eat on shift."),
+    ("The wellbeing dashboard is shared with the network.",
+     "Data are collected but rarely broken down by staff group.",
+     "Members never see what happens to survey results."),
+    ("Occupational health is responsive and confidential.",
+     "Psychological support is good but the waiting list is long.",
+     "Members wait weeks for occupational health appointments."),
+)
+#: what HV08's networks say about Environment (all concerned)
+DISSONANT_COMMENTS = (
+    "Crews rarely get a proper meal break; rest areas at stations are cramped and some "
+    "have no hot water.",
+    "Night shift members say there is nowhere to rest at the hospital handover points.",
+    "Violence and aggression reports are not followed up; members feel unsafe on some jobs.",
+)
+
+_ORG_DTYPES = {"org_code": "str", "organisation": "str", "organisation_type": "str",
+               "ics": "str", "lead_role": "str", "headcount": "int64",
+               "staff_groups_employed": "str", "staff_survey": "bool", "workbook": "str"}
+_ANSWER_DTYPES = {"organisation": "str", "question_id": "str", "answer": "str",
+                  "evidence": "str", "staff_groups": "str", "completed_on": "str"}
+_SURVEY_DTYPES = {"organisation": "str", "indicator": "str", "year": "int64", "unit": "str",
+                  "value": "float64", "responses": "int64", "ics_average": "float64",
+                  "benchmark_group": "str", "national_worst": "float64",
+                  "national_average": "float64", "national_best": "float64",
+                  "higher_is_better": "bool"}
+_NETWORK_DTYPES = {"organisation": "str", "element": "str", "network": "str", "stance": "str",
+                   "comment": "str"}
+WORKBOOK_FOLDER = "diagnostic_workbooks"
+
+
+def _organisations(n: int) -> pd.DataFrame:
+    """The 14 organisations of the ICS, plus generated ones when ``n`` > 14 (benchmarks)."""
+    base = list(WORKFORCE_ORGANISATIONS)
+    types = [t for _, _, t, *_ in base]
+    for i in range(len(base), n):
+        kind = types[i % len(types)]
+        base.append((None, f"Halden Vale {kind.lower()} {i + 1:03d}", kind, "Wellbeing lead",
+                     1000 + 37 * i % 5000, kind in BENCHMARK_GROUP))
+    base = base[:n]
+    width = 2 if n < 100 else len(str(n))
+    orgs = pd.DataFrame(base, columns=["org_code", "organisation", "organisation_type",
+                                       "lead_role", "headcount", "staff_survey"])
+    orgs["org_code"] = [f"HV{i:0{width}d}" for i in range(1, n + 1)]
+    orgs.insert(3, "ics", WORKFORCE_ICS)
+    orgs["staff_groups_employed"] = orgs["organisation_type"].map(EMPLOYED_BY_TYPE)
+    orgs["workbook"] = WORKBOOK_FOLDER + "/" + orgs["org_code"] + ".xlsx"
+    return orgs[list(_ORG_DTYPES)]
+
+
+def _format_groups(chosen: np.ndarray, base: list[str]) -> np.ndarray:
+    """Cell text of staff group choices (rows x single groups): listed ranges written as such."""
+    ranges = [("AfC 1-9", list(range(9))), ("AfC 2-4", [1, 2, 3]), ("AfC 5-7", [4, 5, 6]),
+              ("AfC 8-9", [7, 8])]
+    out = []
+    for row in chosen:
+        row = row.copy()
+        terms = []
+        for term, cols in ranges:
+            if row[cols].all():
+                terms.append((cols[0], term))
+                row[cols] = False
+        terms += [(j, base[j]) for j in np.flatnonzero(row)]
+        out.append("; ".join(t for _, t in sorted(terms)))
+    return np.array(out, dtype=object)
+
+
+def workforce_diagnostic(n_organisations: int = 14, seed: int | None = None
+                         ) -> dict[str, pd.DataFrame]:
+    """The ``workforce_diagnostic`` data set in memory, optionally with more organisations.
+
+    With the defaults this is exactly the bundled data (``generate("workforce_diagnostic")``).
+    More organisations (for benchmarks) cycle through the organisation types; the planted
+    patterns concern the first 14.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        ``workforce_organisations``, ``workforce_diagnostic_answers``,
+        ``workforce_staff_survey``, ``workforce_staff_networks`` (columns in data/README.md).
+
+    Example
+    -------
+    >>> frames = workforce_diagnostic()
+    >>> {stem: len(df) for stem, df in frames.items()}  # doctest: +NORMALIZE_WHITESPACE
+    {'workforce_organisations': 14, 'workforce_diagnostic_answers': 840,
+     'workforce_staff_survey': 56, 'workforce_staff_networks': 94}
+    >>> len(workforce_diagnostic(30)["workforce_organisations"])
+    30
+    """
+    if n_organisations < 1:
+        raise ValueError(f"n_organisations must be at least 1; got {n_organisations}")
+    rng = np.random.default_rng(DEFAULT_SEED if seed is None else seed)
+    frames = _workforce_frames(rng, n_organisations)
+    spec = DATASETS["workforce_diagnostic"]
+    return {stem: df.loc[:, list(spec.dtypes[stem])].astype(dict(spec.dtypes[stem]))
+            .reset_index(drop=True) for stem, df in frames.items()}
+
+
+def _workforce_frames(rng: np.random.Generator, n: int) -> dict[str, pd.DataFrame]:
+    from .diagnostic import _base_groups, framework, maturity_scale, staff_groups
+
+    r_org, r_answer, r_date, r_evidence, r_survey, r_network = rng.spawn(6)
+    orgs = _organisations(n)
+    q = framework()
+    element_names = list(pd.unique(q["element"]))
+    n_el, n_q = len(element_names), len(q)
+    el_of_q = q["element"].map({e: i for i, e in enumerate(element_names)}).to_numpy()
+    codes = orgs["org_code"].to_numpy()
+    code_pos = {c: i for i, c in enumerate(codes)}
+    planted = {(code_pos[c], k): v for (c, k), v in PLANTED_MATURITY.items() if c in code_pos}
+
+    # ------------------------------------------------------------------ maturity answers
+    org_effect = r_org.normal(0, ORG_SD, size=n)
+    type_effect = np.where(orgs["organisation_type"].eq("County council").to_numpy()[:, None]
+                           & (np.arange(n_el) == 6), -0.6, 0.0)  # councils: no in-house OH
+    latent_el = np.asarray(ELEMENT_MATURITY)[None, :] + org_effect[:, None] + type_effect
+    for (i, k), value in planted.items():
+        latent_el[i, k] = value
+    q_effect = r_answer.normal(0, QUESTION_SD, size=n_q)
+    z = latent_el[:, el_of_q] + q_effect[None, :] + r_answer.normal(0, ANSWER_SD, size=(n, n_q))
+    points = np.clip(np.rint(z), 0, 4).astype(int)
+
+    answered = np.ones((n, n_q), dtype=bool)
+    for code, k in PARTIAL.items():
+        if code not in code_pos:
+            continue
+        i = code_pos[code]
+        if k is None:
+            answered[i] = ~q["question_id"].isin(HV05_BLANKS).to_numpy()
+        else:
+            answered[i] = el_of_q < k
+
+    # ------------------------------------------------------------------ completion dates
+    months = pd.period_range(pd.Period(DIAGNOSTIC_START, freq="M"), periods=n_el, freq="M")
+    month_start = months.start_time.to_numpy().astype("datetime64[D]")
+    day = r_date.integers(5, 27, size=(n, n_el))
+    extra_late = np.zeros((n, n_el), dtype=int)
+    for code, lags in LATENESS.items():
+        if code in code_pos:
+            for k, (lo, hi) in lags.items():
+                extra_late[code_pos[code], k] = r_date.integers(lo, hi + 1)
+    if n > len(WORKFORCE_ORGANISATIONS):  # generated organisations: now and then late
+        rest = slice(len(WORKFORCE_ORGANISATIONS), n)
+        late = r_date.random((n - len(WORKFORCE_ORGANISATIONS), n_el)) < 0.1
+        extra_late[rest] = np.where(late, r_date.integers(15, 41, size=late.shape), 0)
+    element_day = month_start[None, :] + (day + extra_late).astype("timedelta64[D]")
+    earlier = np.where(r_date.random((n, n_q)) < 0.3, r_date.integers(1, 11, size=(n, n_q)), 0)
+    q_day = element_day[:, el_of_q] - earlier.astype("timedelta64[D]")
+    q_day = np.maximum(q_day, month_start[el_of_q][None, :])
+
+    # ------------------------------------------------------------------ evidence and groups
+    has_evidence = answered & np.where(points > 0, r_evidence.random((n, n_q)) < 0.9,
+                                       r_evidence.random((n, n_q)) < 0.3)
+    source_pick = r_evidence.integers(0, 5, size=(n, n_q))
+    qualifier = r_evidence.integers(0, len(EVIDENCE_QUALIFIERS), size=(n, n_q))
+    sources = np.array(EVIDENCE_SOURCES, dtype=object)[el_of_q[None, :], source_pick]
+    notes = sources + np.array(EVIDENCE_QUALIFIERS, dtype=object)[qualifier]
+    notes = np.where(points == 0, "Nothing in place yet; discussed at the wellbeing steering "
+                                  "group", notes)
+    vocab = staff_groups()
+    base = _base_groups(vocab)
+    probs = np.array([GROUP_PROBS[t] for t in orgs["organisation_type"]])  # org x group
+    draw = r_evidence.random((n, n_q, len(base))) < probs[:, None, :]
+    draw[:, el_of_q == NO_BANDS_2_4_ELEMENT, 1:4] = False  # nobody: AfC 2-4 on this element
+    with_groups = has_evidence & (r_evidence.random((n, n_q)) < 0.85)
+    none = with_groups & ~draw.any(axis=2)
+    favourite = probs.argmax(axis=1)
+    oi, qi = np.nonzero(none)
+    draw[oi, qi, favourite[oi]] = True
+    draw &= with_groups[:, :, None]
+    # every other element: bands 2-4 evidence from at least one organisation
+    nhs = np.flatnonzero(probs[:, 1:4].sum(axis=1) > 0)
+    for k in range(n_el):
+        cols = np.flatnonzero(el_of_q == k)
+        if k == NO_BANDS_2_4_ELEMENT or draw[:, cols, 1:4].any() or not len(nhs):
+            continue
+        cand = np.argwhere(with_groups[np.ix_(nhs, cols)])
+        i, j = cand[r_evidence.integers(len(cand))]
+        draw[nhs[i], cols[j], 1:4] = True
+    groups_text = _format_groups(draw.reshape(n * n_q, len(base)), base).reshape(n, n_q)
+
+    labels = maturity_scale()["label"].to_numpy()
+    answers = pd.DataFrame({
+        "organisation": np.repeat(orgs["organisation"].to_numpy(), n_q),
+        "question_id": np.tile(q["question_id"].to_numpy(), n),
+        "answer": np.where(answered, labels[points], None).ravel(),
+        "evidence": np.where(has_evidence, notes, None).ravel(),
+        "staff_groups": np.where(with_groups, groups_text, None).ravel(),
+        "completed_on": np.where(answered, np.datetime_as_string(q_day, unit="D"),
+                                 None).ravel(),
+    })
+
+    # ------------------------------------------------------------------ staff survey
+    in_survey = orgs[orgs["staff_survey"]].reset_index(drop=True)
+    rows = []
+    m = len(in_survey)
+    sd_org = np.std(org_effect) if n > 1 else 1.0
+    org_z = org_effect[in_survey["org_code"].map(code_pos).to_numpy()] / sd_org
+    rate = r_survey.uniform(0.38, 0.55, size=m)
+    noise = r_survey.normal(0, 0.08, size=(m, 2, len(SURVEY_INDICATORS)))
+    pct_share = r_survey.uniform(0.96, 0.99, size=(m, 2))
+    for j, org in in_survey.iterrows():
+        group = BENCHMARK_GROUP[org["organisation_type"]]
+        dissonant = org["org_code"] == "HV08"
+        rr = 0.33 if dissonant else rate[j]
+        for y, year in enumerate((2021, 2022)):
+            n_resp = int(round(org["headcount"] * (rr + 0.02 * y)))
+            for ind, (indicator, unit) in enumerate(SURVEY_INDICATORS):
+                worst, avg, best = SURVEY_NATIONAL_2021[group][ind]
+                shift = (2.0 if unit.startswith("%") else 0.1) * y
+                worst, avg, best = worst - shift, avg - shift, best - shift
+                pos = (DISSONANT_POSITION + 0.03 * y if dissonant
+                       else np.clip(0.5 + 0.2 * org_z[j] + noise[j, y, ind], 0.05, 0.95))
+                value = worst + pos * (best - worst)
+                digits = 1 if unit.startswith("%") else 2
+                responses = int(round(n_resp * pct_share[j, y])) if unit.startswith("%") \
+                    else n_resp
+                rows.append({"organisation": org["organisation"], "indicator": indicator,
+                             "year": year, "unit": unit, "value": round(float(value), digits),
+                             "responses": responses, "benchmark_group": group,
+                             "national_worst": worst, "national_average": avg,
+                             "national_best": best, "higher_is_better": True})
+    survey = pd.DataFrame(rows, columns=[c for c in _SURVEY_DTYPES if c != "ics_average"])
+    weighted = (survey["value"] * survey["responses"]).groupby(
+        [survey["indicator"], survey["year"]]).transform("sum")
+    total = survey.groupby(["indicator", "year"])["responses"].transform("sum")
+    survey.insert(6, "ics_average", (weighted / total).round(2))
+
+    # ------------------------------------------------------------------ staff networks
+    small = orgs["headcount"].to_numpy() < 1000
+    n_networks = np.where(small, r_network.integers(1, 3, size=n), r_network.integers(2, 5,
+                                                                                     size=n))
+    net_rows = []
+    for i in range(n):
+        nets = r_network.choice(len(STAFF_NETWORKS), size=n_networks[i], replace=False)
+        for w in np.sort(nets):
+            n_views = r_network.integers(2, 5)
+            els = np.sort(r_network.choice(n_el, size=n_views, replace=False))
+            if codes[i] == "HV08" and 4 not in els:
+                els = np.sort(np.append(els[1:], 4))
+            for k in els:
+                feel = latent_el[i, k] + r_network.normal(0, 0.6)
+                stance = 0 if feel > 2.6 else (2 if feel < 1.6 else 1)
+                comment = NETWORK_COMMENTS[k][stance]
+                if codes[i] == "HV08" and k == 4:
+                    stance, comment = 2, DISSONANT_COMMENTS[w % len(DISSONANT_COMMENTS)]
+                net_rows.append({"organisation": orgs["organisation"].iloc[i],
+                                 "element": element_names[k], "network": STAFF_NETWORKS[w],
+                                 "stance": ("positive", "mixed", "concerned")[stance],
+                                 "comment": comment})
+    networks = pd.DataFrame(net_rows, columns=list(_NETWORK_DTYPES))
+    return {
+        "workforce_organisations": orgs,
+        "workforce_diagnostic_answers": answers,
+        "workforce_staff_survey": survey,
+        "workforce_staff_networks": networks,
+    }
+
+
+def write_workforce_workbooks(frames: dict[str, pd.DataFrame], out_dir) -> list[Path]:
+    """Write one diagnostic workbook per organisation (``<org_code>.xlsx``) from the frames.
+
+    ``frames`` is :func:`workforce_diagnostic` (or ``generate("workforce_diagnostic")``); the
+    workbooks go into ``out_dir/diagnostic_workbooks/`` in the layout read by
+    :func:`wellbeing_lib.diagnostic.load_diagnostic_workbooks`, byte-reproducibly.
+
+    Example
+    -------
+    >>> import tempfile
+    >>> paths = write_workforce_workbooks(workforce_diagnostic(), tempfile.mkdtemp())
+    >>> len(paths), paths[0].name, paths[0].parent.name
+    (14, 'HV01.xlsx', 'diagnostic_workbooks')
+    """
+    from .diagnostic import write_diagnostic_workbook
+
+    orgs = frames["workforce_organisations"]
+    answers = frames["workforce_diagnostic_answers"]
+    folder = Path(out_dir) / WORKBOOK_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    by_org = dict(list(answers.groupby("organisation", sort=False)))
+    paths = []
+    for org in orgs.itertuples(index=False):
+        mine = by_org[org.organisation]
+        dates = pd.to_datetime(mine["completed_on"])
+        paths.append(write_diagnostic_workbook(
+            Path(out_dir) / org.workbook, organisation=org.organisation, answers=mine,
+            org_code=org.org_code, organisation_type=org.organisation_type, ics=org.ics,
+            lead_role=org.lead_role, started_on=DIAGNOSTIC_START,
+            last_updated=dates.max() if dates.notna().any() else None))
+    return paths
+
+
+@register_dataset(
+    "workforce_diagnostic",
+    files={
+        "workforce_organisations":
+            "one row per organisation of the fictional ICS: type, diagnostic lead, staff groups",
+        "workforce_diagnostic_answers":
+            "Health and Wellbeing Framework diagnostic: one row per organisation x question",
+        "workforce_staff_survey":
+            "NHS Staff Survey-style 'We are safe and healthy' results with ICS and national "
+            "comparators",
+        "workforce_staff_networks":
+            "staff network leads' stance and comment per organisation x element",
+    },
+    description="Workforce wellbeing diagnostic across a fictional ICS (synthetic, 2021-2022)",
+    dtypes={
+        "workforce_organisations": _ORG_DTYPES,
+        "workforce_diagnostic_answers": _ANSWER_DTYPES,
+        "workforce_staff_survey": _SURVEY_DTYPES,
+        "workforce_staff_networks": _NETWORK_DTYPES,
+    },
+    float_format="%.2f",
+    extras=write_workforce_workbooks,
+    extra_files={f"{WORKBOOK_FOLDER}/": "one diagnostic workbook per organisation "
+                                        "(<org_code>.xlsx): cover sheet, a sheet per element"},
+)
+def _generate_workforce_diagnostic(rng: np.random.Generator) -> dict[str, pd.DataFrame]:
+    """Workforce wellbeing diagnostic across a fictional ICS (the full story: data/README.md).
+
+    1. 14 organisations; maturity per question = element mean + organisation effect +
+       question effect + noise, rounded to the 0-4 scale; two planted organisation x element
+       levels (HV06 strong on Data insights, HV08 high on Environment).
+    2. 11 organisations answer everything, HV05 leaves 9 questions blank, HV10 stops after 4
+       elements, HV12 has not started; element k is finished in month k from November 2021,
+       some organisations later (LATENESS).
+    3. Evidence notes and the staff groups they cover, by type of employer; nobody covers
+       AfC 2-4 on Managers and leaders.
+    4. Staff survey (trusts only) placed within invented national ranges, tracking the
+       organisation effect, except HV08 (bottom quartile); staff network views follow the
+       latent maturity, except HV08's on Environment (concerned).
+    """
+    return _workforce_frames(rng, len(WORKFORCE_ORGANISATIONS))
