@@ -1,4 +1,4 @@
-"""Discounting, unit costs and price-year restating: the costing layer under SROI.
+"""Discounting, unit costs, price years and social return on investment (SROI).
 
 The module reads top to bottom:
 
@@ -13,7 +13,15 @@ The module reads top to bottom:
   you supply);
 * **service use before and after** — :func:`service_use_change`: counts and costs per client
   before and after (e.g. referral), change per client and for the cohort, bootstrap
-  intervals, and the difference in change between groups (difference-in-differences).
+  intervals, and the difference in change between groups (difference-in-differences);
+* **social return on investment** — an impact map validated on load
+  (:func:`read_impact_map`, :func:`validate_impact_map`), :func:`sroi` (per outcome × year
+  table, totals, payback, summaries by stakeholder and GMCA value type, assumptions),
+  :func:`apply_overrides` / :func:`sroi_scenarios`, one-way :func:`sroi_sensitivity` and
+  :func:`breakeven` (the value of each parameter at which the ratio is 1:1), a vectorised
+  :func:`sroi_monte_carlo`, and plots (:func:`plot_sroi_waterfall`,
+  :func:`plot_sroi_tornado`, :func:`plot_sroi_monte_carlo`). The live slider panel is
+  :func:`wellbeing_lib.widgets.sroi_panel`.
 
 Year numbering and the first year
 ---------------------------------
@@ -31,6 +39,11 @@ argument, ``first_year_discounted``, everywhere:
   PV = Σ value_t / (1 + r)^t, and what Excel's ``NPV()`` does. With this setting year 0 is
   allowed and means "now" (factor 1), so Green Book years 0, 1, 2, … can be passed as they
   are numbered in the Green Book tables.
+
+The SROI functions (:func:`sroi` and the sensitivity and Monte Carlo functions built on it)
+default to ``first_year_discounted=True`` instead, because they implement the SROI guide's
+formula and should reproduce a ratio computed in an SROI spreadsheet; pass False for the
+Green Book convention. Every result records which convention it used.
 
 Example
 -------
@@ -60,6 +73,7 @@ from .io import (
     check_unique,
     error_location,
     read_package_table,
+    read_table,
     require_columns,
     source_of,
 )
@@ -76,6 +90,22 @@ __all__ = [
     "ServiceUseChange",
     "SERVICE_COLUMNS",
     "DEFAULT_SERVICE_ITEMS",
+    "validate_impact_map",
+    "read_impact_map",
+    "sroi",
+    "SROIResult",
+    "waterfall_table",
+    "apply_overrides",
+    "sroi_scenarios",
+    "sroi_sensitivity",
+    "breakeven",
+    "sroi_monte_carlo",
+    "SROIMonteCarlo",
+    "plot_sroi_waterfall",
+    "plot_sroi_tornado",
+    "plot_sroi_monte_carlo",
+    "IMPACT_MAP_COLUMNS",
+    "VALUE_TYPES",
 ]
 
 DISCOUNT_FILE = "discount_rates.csv"
@@ -1434,3 +1464,2018 @@ def service_use_change(
             "reference": reference,
         },
     )
+
+
+# ==================================================================================
+# Social return on investment (SROI)
+# ==================================================================================
+#: the four fractions of an impact map, each in [0, 1], in the order they are applied
+SROI_FRACTIONS = ("deadweight", "displacement", "attribution", "drop_off")
+#: value types of the GMCA cost-benefit model (fiscal cashable / non-cashable, economic, social)
+VALUE_TYPES = ("fiscal_cashable", "fiscal_non_cashable", "economic", "social")
+#: required columns of an impact map, in the order of a spreadsheet impact map
+IMPACT_MAP_COLUMNS = (
+    "stakeholder",
+    "outcome",
+    "indicator",
+    "quantity",
+    "proxy_value",
+    "proxy_source",
+    "proxy_price_year",
+    "duration",
+    "deadweight",
+    "displacement",
+    "attribution",
+    "drop_off",
+)
+#: optional columns: ``start_year`` (default 1) and ``value_type`` (one of VALUE_TYPES)
+IMPACT_MAP_OPTIONAL = ("start_year", "value_type")
+#: the SROI default for whether year 1 is discounted (see :func:`sroi`)
+SROI_FIRST_YEAR_DISCOUNTED = True
+
+_TEXT_FIELDS = ("stakeholder", "outcome", "indicator", "proxy_source", "proxy_price_year")
+_VALUE_FIELDS = ("quantity", "proxy_value")
+_MAP_NUMBERS = _VALUE_FIELDS + SROI_FRACTIONS
+_FRACTION_TEXT = "a fraction between 0 and 1 (25% is 0.25)"
+_FIELD_EXPECTED = {
+    "quantity": "a number of at least 0 (how many people or units have the outcome)",
+    "proxy_value": "a finite number (the financial proxy, £ per unit of the outcome)",
+    "duration": "a whole number of years of at least 0",
+    "start_year": "a whole number of at least 1 (year 1 = the first year of the programme)",
+    **dict.fromkeys(SROI_FRACTIONS, _FRACTION_TEXT),
+}
+_FIELD_LIMITS = {
+    "quantity": (0.0, np.inf),
+    "proxy_value": (-np.inf, np.inf),
+    "duration": (0.0, np.inf),
+    "start_year": (1.0, np.inf),
+    **dict.fromkeys(SROI_FRACTIONS, (0.0, 1.0)),
+}
+
+
+def _blank(values: pd.Series) -> pd.Series:
+    """Missing or empty/whitespace-only cells."""
+    missing = values.isna()
+    if values.dtype.kind in "biufc":
+        return missing
+    return missing | values.astype("str").str.strip().eq("").fillna(False).astype(bool)
+
+
+def _raise_rows(data, column, mask, problem, expected, found=None):
+    labels = list(data.index[mask])
+    if found is None:
+        found = ["(blank)" if _blank(pd.Series([v])).iloc[0] else v for v in data.loc[mask, column]]
+    raise InvalidValueError(
+        f"impact map: {problem}",
+        column=column,
+        expected=expected,
+        found=found,
+        **error_location(data, labels),
+    )
+
+
+def _map_field(data: pd.DataFrame, column: str, *, integer: bool = False) -> pd.Series:
+    """One numeric field of an impact map as float, or a named error naming the rows."""
+    raw = data[column]
+    expected = _FIELD_EXPECTED[column]
+    blank = _blank(raw)
+    if blank.any():
+        _raise_rows(data, column, blank, "missing value", expected)
+    values = pd.to_numeric(raw, errors="coerce").astype("float64")
+    bad = values.isna()
+    if bad.any():
+        _raise_rows(data, column, bad, "non-numeric value", expected)
+    checks = [("value is not finite", ~np.isfinite(values))]
+    if integer:
+        checks.append(("not a whole number", np.isfinite(values) & (values % 1 != 0)))
+    low, high = _FIELD_LIMITS[column]
+    checks.append(("value out of range", (values < low) | (values > high)))
+    for problem, mask in checks:
+        if mask.any():
+            _raise_rows(data, column, mask, problem, expected)
+    return values
+
+
+def validate_impact_map(data: pd.DataFrame) -> pd.DataFrame:
+    """Check an impact map and return a clean copy (numbers as numbers, text as text).
+
+    An impact map has one row per stakeholder × outcome, as in the Cabinet Office SROI
+    guide (2012), with the columns
+
+    ==================  ===============================================================
+    stakeholder         who experiences the outcome (e.g. "Clients", "NHS")
+    outcome             what changes for them (unique within a stakeholder)
+    indicator           how the change is measured
+    quantity            how many people or units have the outcome (≥ 0)
+    proxy_value         financial proxy, £ per unit (negative for a negative outcome)
+    proxy_source        where the proxy comes from (never blank: assumptions are shown)
+    proxy_price_year    price year of the proxy (e.g. "2023/24")
+    duration            years the outcome lasts (whole number ≥ 0)
+    deadweight          share that would have happened anyway (fraction in [0, 1])
+    displacement        share that displaces outcomes elsewhere (fraction in [0, 1])
+    attribution         share due to the contribution of others (fraction in [0, 1])
+    drop_off            share of the remaining impact lost each later year ([0, 1])
+    start_year          optional: year the outcome starts (default 1)
+    value_type          optional: fiscal_cashable, fiscal_non_cashable, economic or social
+                        (the GMCA cost–benefit model's split of value)
+    ==================  ===============================================================
+
+    Other columns (notes, references) are kept as they are.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The impact map. Not modified.
+
+    Returns
+    -------
+    DataFrame
+        A copy with float ``quantity``, ``proxy_value`` and fractions, int ``duration`` and
+        ``start_year`` (added, = 1, when absent), text fields as strings and
+        ``proxy_price_year`` written as a label (``2016`` → ``"2016"``, ``"2016-17"`` →
+        ``"2016/17"``). ``attrs["source"]`` (the file) is kept.
+
+    Raises
+    ------
+    MissingColumnError
+        A required column is absent (listing what is expected).
+    InvalidValueError
+        A value that is missing, non-numeric, not finite, not whole (duration, start year)
+        or out of range (e.g. a fraction of 1.5 or 25 meaning 25%), or a value type outside
+        the four allowed — naming the column, the row (and the file line, for a map read
+        with :func:`read_impact_map`) and the value found.
+    DuplicateKeyError
+        The same stakeholder × outcome on two rows.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> bad = pd.DataFrame({
+    ...     "stakeholder": ["Clients"], "outcome": ["Improved wellbeing"],
+    ...     "indicator": ["SWEMWBS +3"], "quantity": [40], "proxy_value": [1000.0],
+    ...     "proxy_source": ["illustrative"], "proxy_price_year": ["2024/25"],
+    ...     "duration": [3], "deadweight": [25], "displacement": [0.0],
+    ...     "attribution": [0.2], "drop_off": [0.3]})
+    >>> validate_impact_map(bad)
+    Traceback (most recent call last):
+    ...
+    wellbeing_lib.errors.InvalidValueError: impact map: value out of range in column 'deadweight', row 0: expected a fraction between 0 and 1 (25% is 0.25); found 25
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise InvalidValueError(
+            "impact map not understood",
+            expected="a DataFrame with columns " + ", ".join(IMPACT_MAP_COLUMNS),
+            found=[type(data).__name__],
+        )
+    require_columns(data, IMPACT_MAP_COLUMNS, what="impact map")
+    if len(data) == 0:
+        raise InvalidValueError(
+            "impact map has no rows", file=source_of(data),
+            expected="one row per stakeholder × outcome",
+        )
+    for col in _TEXT_FIELDS:
+        blank = _blank(data[col])
+        if blank.any():
+            _raise_rows(data, col, blank, "missing value", "a value on every row")
+    numbers_ = {col: _map_field(data, col) for col in _MAP_NUMBERS}
+    duration = _map_field(data, "duration", integer=True)
+    if "start_year" in data.columns:
+        start = _map_field(data, "start_year", integer=True)
+    else:
+        start = pd.Series(1.0, index=data.index)
+    if "value_type" in data.columns:
+        blank = _blank(data["value_type"])
+        if blank.any():
+            _raise_rows(data, "value_type", blank, "missing value", "one of " + ", ".join(VALUE_TYPES))
+        bad = ~data["value_type"].astype(str).str.strip().isin(VALUE_TYPES)
+        if bad.any():
+            _raise_rows(data, "value_type", bad, "value not allowed", "one of " + ", ".join(VALUE_TYPES))
+    check_unique(data, ["stakeholder", "outcome"])
+
+    out = data.copy()
+    for col in _TEXT_FIELDS:
+        out[col] = out[col].map(_year_label if col == "proxy_price_year" else lambda v: str(v).strip())
+        out[col] = out[col].astype("str")
+    for col, values in numbers_.items():
+        out[col] = values
+    out["duration"] = duration.astype("int64")
+    out["start_year"] = start.astype("int64")
+    if "value_type" in out.columns:
+        out["value_type"] = out["value_type"].astype(str).str.strip().astype("str")
+    out.attrs = dict(data.attrs)
+    return out
+
+
+def read_impact_map(path, *, sheet_name=0) -> pd.DataFrame:
+    """Read an impact map from a CSV or XLSX file and validate it.
+
+    Column headings are matched after trimming, lower-casing and turning spaces and hyphens
+    into underscores, so a spreadsheet heading "Drop-off" or "Proxy value" is read as
+    ``drop_off`` / ``proxy_value``. See :func:`validate_impact_map` for the columns; errors
+    name the file, the column and the spreadsheet line.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.csv`` or ``.xlsx`` file (read with :func:`wellbeing_lib.io.read_table`).
+    sheet_name : str or int, default 0
+        Sheet of a workbook.
+
+    Example
+    -------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "impact_map.csv"
+    >>> _ = p.write_text(
+    ...     "Stakeholder,Outcome,Indicator,Quantity,Proxy value,Proxy source,"
+    ...     "Proxy price year,Duration,Deadweight,Displacement,Attribution,Drop-off\\n"
+    ...     "NHS,Fewer GP visits,GP visits,100,45,PSSRU 2013,2012/13,2,0.1,0.05,0.1,0.5\\n"
+    ...     "Clients,Less lonely,UCLA-3,25,600,illustrative,2012/13,2,0.2,0.1,1.25,0.2\\n")
+    >>> read_impact_map(p)
+    Traceback (most recent call last):
+    ...
+    wellbeing_lib.errors.InvalidValueError: impact map: value out of range in impact_map.csv, column 'attribution', row 1 (file line 3): expected a fraction between 0 and 1 (25% is 0.25); found 1.25
+    """
+    table = read_table(path, sheet_name=sheet_name)
+    table = table.rename(columns=lambda c: re.sub(r"[\s\-]+", "_", str(c).strip().lower()))
+    return validate_impact_map(table)
+
+
+# ------------------------------------------------------------------ SROI: investment
+INVESTMENT_TYPES = ("cash", "in_kind")
+
+
+def _investment(investment) -> tuple[float, pd.DataFrame]:
+    """Total value of inputs and a tidy table of them (stakeholder, input, type, value)."""
+    if isinstance(investment, pd.DataFrame):
+        require_columns(investment, ["stakeholder", "value"], what="investment table")
+        if len(investment) == 0:
+            raise InvalidValueError(
+                "investment table has no rows", file=source_of(investment),
+                expected="one row per input (stakeholder, value)",
+            )
+        values = check_numeric(investment, ["value"], low=0, allow_missing=False)["value"]
+        infinite = ~np.isfinite(values)
+        if infinite.any():
+            labels = list(investment.index[infinite])
+            raise InvalidValueError(
+                "investment value is not finite", column="value", expected="a finite amount in £",
+                found=list(values[infinite]), **error_location(investment, labels),
+            )
+        if "type" in investment.columns:
+            check_allowed(investment, "type", INVESTMENT_TYPES, allow_missing=False)
+        table = pd.DataFrame(
+            {
+                "stakeholder": investment["stakeholder"].astype(str).to_numpy(),
+                "input": (
+                    investment["input"].astype(str).to_numpy()
+                    if "input" in investment.columns
+                    else np.full(len(investment), "not described", dtype=object)
+                ),
+                "type": (
+                    investment["type"].astype(str).to_numpy()
+                    if "type" in investment.columns
+                    else np.full(len(investment), "cash", dtype=object)
+                ),
+                "value": values.to_numpy(),
+            }
+        ).astype({"stakeholder": "str", "input": "str", "type": "str"})
+        total = float(table["value"].sum())
+    elif isinstance(investment, numbers.Real) and not isinstance(investment, bool):
+        total = float(investment)
+        if not np.isfinite(total):
+            total = -1.0
+        table = pd.DataFrame(
+            {"stakeholder": ["all"], "input": ["total investment"], "type": ["cash"],
+             "value": [float(investment)]}
+        ).astype({"stakeholder": "str", "input": "str", "type": "str"})
+    else:
+        raise InvalidValueError(
+            "investment not understood",
+            expected="a positive amount in £, or a table with columns stakeholder and value "
+            "(optional: input, type = cash or in_kind)",
+            found=[type(investment).__name__],
+        )
+    if not total > 0:
+        raise InvalidValueError(
+            "total investment must be more than £0 (the SROI ratio divides by it)",
+            column="value" if isinstance(investment, pd.DataFrame) else None,
+            expected="a positive, finite total value of inputs",
+            found=[investment if not isinstance(investment, pd.DataFrame) else total],
+        )
+    return total, table
+
+
+# ------------------------------------------------------------------ SROI: the model
+@dataclass
+class _SroiModel:
+    """A validated impact map and settings, as arrays (one entry per row of the map)."""
+
+    map: pd.DataFrame
+    values: dict  # quantity, proxy_value, deadweight, displacement, attribution, drop_off
+    start: np.ndarray
+    duration: np.ndarray
+    rate: str | float
+    first_year_discounted: bool
+    investment: float
+    investment_table: pd.DataFrame
+    price_year: str | None
+    notes: list
+
+
+def _check_flag(value, name: str) -> bool:
+    if not isinstance(value, bool | np.bool_):
+        raise InvalidValueError(f"{name} must be True or False", found=[repr(value)])
+    return bool(value)
+
+
+def _build_model(impact_map, investment, discount_rate, first_year_discounted, price_year, index):
+    m = validate_impact_map(impact_map)
+    rate = _rate_name(discount_rate)
+    fyd = _check_flag(first_year_discounted, "first_year_discounted")
+    total, inv_table = _investment(investment)
+    notes = []
+    years = list(dict.fromkeys(m["proxy_price_year"]))
+    m["proxy_value_as_given"] = m["proxy_value"]
+    if price_year is not None:
+        target = _year_label(price_year)
+        move = (m["proxy_price_year"] != target).to_numpy()
+        if move.any():
+            restated = restate_costs(
+                m.loc[move, "proxy_value"].to_numpy(), m.loc[move, "proxy_price_year"].to_numpy(),
+                target, index=index,
+            )
+            m.loc[move, "proxy_value"] = restated
+            notes.append(
+                f"Proxy values restated to {target} prices with "
+                f"{index if isinstance(index, str) else 'the index supplied'}."
+            )
+    else:
+        target = years[0] if len(years) == 1 else None
+        if len(years) > 1:
+            message = (
+                "proxy values are in different price years (" + ", ".join(years) + "); pass "
+                "price_year= to restate them to one price year before adding them up"
+            )
+            warnings.warn(message, UserWarning, stacklevel=3)
+            notes.append("Proxy values are in different price years (" + ", ".join(years)
+                         + ") and were not restated.")
+    values = {col: m[col].to_numpy(dtype=float) for col in _MAP_NUMBERS}
+    start = m["start_year"].to_numpy(dtype=np.int64)
+    duration = m["duration"].to_numpy(dtype=np.int64)
+    return _SroiModel(m, values, start, duration, rate, fyd, total, inv_table, target, notes)
+
+
+def _horizon(start: np.ndarray, duration: np.ndarray) -> int:
+    """Last calendar year with an outcome (0 when every duration is 0)."""
+    live = duration > 0
+    return int((start[live] + duration[live] - 1).max()) if live.any() else 0
+
+
+def _year_factors(horizon: int, rate, first_year_discounted: bool, multiplier: float = 1.0):
+    """Discount factors of years 1..horizon; ``multiplier`` scales every rate (sensitivity)."""
+    years = np.arange(1, horizon + 1)
+    if multiplier == 1.0:
+        return np.asarray(discount_factors(years, rate, first_year_discounted=first_year_discounted),
+                          dtype=float).reshape(horizon)
+    periods = years - (0 if first_year_discounted else 1)
+    if not isinstance(rate, str):
+        scaled = rate * multiplier
+        if not 0 <= scaled < 1:
+            raise InvalidValueError(
+                "discount rate out of range after scaling", expected="a rate between 0 and 1",
+                found=[scaled],
+            )
+        return 1.0 / (1.0 + scaled) ** periods
+    first, last, r = _schedule_bands(rate)
+    top = int(periods.max()) if horizon else 0
+    if top > last[-1]:
+        raise InvalidValueError(
+            f"discounting horizon beyond the published '{rate}' schedule",
+            expected=f"at most {last[-1]:g} years of discounting", found=[top],
+        )
+    s = np.arange(1, top + 1)
+    band = np.searchsorted(last, s, side="left")
+    per_period = r[band] * multiplier
+    growth = np.concatenate([[1.0], np.cumprod(1.0 + per_period)])
+    return 1.0 / growth[periods]
+
+
+def _active(start: np.ndarray, duration: np.ndarray, horizon: int):
+    """(outcome live in year t, year t is after the outcome's first year), each (K, T)."""
+    t = np.arange(1, horizon + 1)
+    s = start[:, np.newaxis]
+    return (t >= s) & (t < s + duration[:, np.newaxis]), t > s
+
+
+def _pv_matrix(q, p, dw, dp, at, do, start, duration, factors):
+    """Impact (K,), impact after drop-off and present value (K, T) of one set of inputs.
+
+    Used for the per outcome × year table; the totals come from :func:`_pv_totals`.
+    Drop-off is applied by repeated multiplication: impact_t = impact_{t−1} × (1 − drop-off).
+    """
+    horizon = factors.shape[-1]
+    impact = q * p * (1.0 - dw) * (1.0 - dp) * (1.0 - at)
+    live, later = _active(start, duration, horizon)
+    retention = np.cumprod(np.where(later, (1.0 - do)[:, np.newaxis], 1.0), axis=-1)
+    after = np.where(live, impact[:, np.newaxis] * retention, 0.0)
+    return impact, after, after * factors
+
+
+def _pv_totals(q, p, dw, dp, at, do, start, duration, factors):
+    """Total present value of each draw, vectorised over years × draws × outcomes.
+
+    ``q`` … ``do`` are (n, K) arrays (n draws of K outcomes; n may be 1 and broadcast);
+    ``factors`` (discount factors of years 1..T) is (n, T) or (1, T). With
+    r_{k,t} = ∏ (1 − drop-off_k) over the outcome's years after its first (the retention),
+
+    .. math:: PV = \\sum_k \\text{impact}_k \\sum_t \\text{live}_{k,t}\\, r_{k,t}\\, D_t
+
+    Arrays are laid out years-first, (T, n, K), so the running products and sums over
+    years work on whole slabs of draws × outcomes. Products and sums are sequential
+    (cumprod, cumsum), so the same inputs give bit-identical totals however many draws are
+    computed together — which is why :func:`sroi` and :func:`sroi_monte_carlo` agree exactly.
+    """
+    horizon = factors.shape[-1]
+    impact = q * p * (1.0 - dw) * (1.0 - dp) * (1.0 - at)
+    if horizon == 0:
+        return np.zeros(impact.shape[0])
+    live, later = _active(start, duration, horizon)
+    step = np.where(later.T[:, np.newaxis, :], (1.0 - do)[np.newaxis], 1.0)  # (T, n|1, K)
+    retention = np.cumprod(step, axis=0)
+    live_discounted = live.T[:, np.newaxis, :] * factors.T[:, :, np.newaxis]  # (T, n|1, K)
+    weight = np.cumsum(retention * live_discounted, axis=0)[-1]  # (n|1, K)
+    by_outcome = impact * weight
+    if by_outcome.shape[-1] == 0:
+        return np.zeros(by_outcome.shape[0])
+    return np.cumsum(by_outcome, axis=-1)[..., -1]
+
+
+def _yearly_cumulative(matrix: np.ndarray) -> np.ndarray:
+    """(T,) cumulative sums over years of a (K, T) matrix summed over outcomes."""
+    return np.cumsum(matrix.sum(axis=0)) if matrix.shape[-1] else np.zeros(0)
+
+
+def _model_arrays(model: _SroiModel, values: Mapping | None = None):
+    vals = {**model.values, **(values or {})}
+    return [np.atleast_2d(np.asarray(vals[c], dtype=float)) for c in _MAP_NUMBERS]
+
+
+def _evaluate(model: _SroiModel, *, values=None, duration=None, rate=None, multiplier=1.0,
+              investment=None) -> tuple[float, float]:
+    """Total present value and SROI ratio of the model with some inputs changed."""
+    dur = model.duration if duration is None else np.asarray(duration, dtype=np.int64)
+    horizon = _horizon(model.start, dur)
+    factors = _year_factors(horizon, model.rate if rate is None else rate,
+                            model.first_year_discounted, multiplier)
+    total = float(_pv_totals(*_model_arrays(model, values), model.start, dur,
+                             factors[np.newaxis, :])[0])
+    inv = model.investment if investment is None else float(investment)
+    return total, total / inv
+
+
+def _payback(cumulative: np.ndarray, investment: float) -> float:
+    """Years (from the start of year 1) until cumulative value first covers the investment.
+
+    Linear interpolation within the year in which it is covered; ``inf`` if never.
+    """
+    reached = np.nonzero(cumulative >= investment)[0]
+    if len(reached) == 0:
+        return float("inf")
+    t = int(reached[0])
+    before = 0.0 if t == 0 else float(cumulative[t - 1])
+    gain = float(cumulative[t]) - before
+    return float(t + (investment - before) / gain) if gain > 0 else float(t)
+
+
+def _money(x: float) -> str:
+    return f"-£{-x:,.2f}" if x < 0 else f"£{x:,.2f}"
+
+
+def _rate_text(rate) -> str:
+    if isinstance(rate, str):
+        table = discount_rates()
+        bands = table[table["schedule"] == rate].sort_values("from_year")
+        parts = []
+        for row in bands.head(2).itertuples():
+            upper = "" if pd.isna(row.to_year) else f"–{int(row.to_year)}"
+            parts.append(f"{row.rate * 100:g}% years {int(row.from_year)}{upper}")
+        return f"'{rate}' schedule ({', '.join(parts)}, …)"
+    return f"flat {rate * 100:g}% a year"
+
+
+# ------------------------------------------------------------------ SROI: the calculation
+@dataclass(repr=False)
+class SROIResult:
+    """Result of :func:`sroi`: tidy tables, the headline figures and the assumptions.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per outcome × year in which the outcome lasts: ``stakeholder``, ``outcome``,
+        ``indicator`` (and ``value_type``), ``year`` (year 1 = the first year of the
+        programme), ``outcome_year`` (1 = the outcome's first year), ``quantity``,
+        ``proxy_value``, ``gross_value`` (= quantity × proxy), ``deadweight_deduction``,
+        ``displacement_deduction``, ``attribution_deduction``, ``impact`` (= gross ×
+        (1 − deadweight)(1 − displacement)(1 − attribution)), ``drop_off_deduction``,
+        ``impact_after_drop_off``, ``discount_factor``, ``discounting_deduction`` and
+        ``present_value``. Every column is in £ except the counts, years and factor.
+    totals : DataFrame
+        One row per headline measure (``measure``, ``value``, ``unit``, ``definition``):
+        total present value, investment, net present value, SROI ratio, net SROI ratio,
+        payback period (discounted and undiscounted).
+    by_outcome, by_stakeholder : DataFrame
+        Gross value, impact, impact after drop-off and present value summed over years,
+        with each row's share of the total present value.
+    by_value_type : DataFrame or None
+        The same by GMCA value type, when the impact map has a ``value_type`` column.
+    assumptions : DataFrame
+        Every assumption the ratio rests on, as text (``assumption``, ``applies_to``,
+        ``value``, ``source``): formula, discounting, investment, and for each outcome its
+        quantity, proxy (with source and price year), duration, start year and fractions.
+    impact_map : DataFrame
+        The validated impact map used (proxy values restated when ``price_year`` was given;
+        ``proxy_value_as_given`` keeps the originals).
+    investment : DataFrame
+        The inputs (``stakeholder``, ``input``, ``type``, ``value``).
+    total_present_value, investment_total, net_present_value, ratio, net_ratio : float
+    payback_years, payback_years_undiscounted : float
+        ``inf`` when the investment is not covered within the outcomes' durations.
+    settings : dict
+        ``discount_rate``, ``first_year_discounted``, ``price_year``.
+    notes : list of str
+        Caveats (price years not restated, …).
+    """
+
+    table: pd.DataFrame
+    totals: pd.DataFrame
+    by_outcome: pd.DataFrame
+    by_stakeholder: pd.DataFrame
+    by_value_type: pd.DataFrame | None
+    assumptions: pd.DataFrame
+    impact_map: pd.DataFrame
+    investment: pd.DataFrame
+    total_present_value: float
+    investment_total: float
+    net_present_value: float
+    ratio: float
+    net_ratio: float
+    payback_years: float
+    payback_years_undiscounted: float
+    settings: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        fyd = "year 1 discounted" if self.settings.get("first_year_discounted") else (
+            "year 1 not discounted")
+        return (
+            f"SROIResult(ratio {self.ratio:.2f} : 1, present value "
+            f"{_money(self.total_present_value)}, investment {_money(self.investment_total)}, "
+            f"{len(self.impact_map)} outcomes, {_rate_text(self.settings.get('discount_rate'))}, "
+            f"{fyd})"
+        )
+
+
+def sroi(
+    impact_map: pd.DataFrame,
+    investment,
+    *,
+    discount_rate=DEFAULT_SCHEDULE,
+    first_year_discounted: bool = SROI_FIRST_YEAR_DISCOUNTED,
+    price_year=None,
+    index=DEFAULT_INDEX,
+) -> SROIResult:
+    """Social return on investment of an impact map (Cabinet Office SROI guide, 2012).
+
+    For each outcome *k* and each year *t* in which it lasts:
+
+    .. math::
+
+        \\text{gross}_k &= \\text{quantity}_k \\times \\text{proxy}_k \\\\
+        \\text{impact}_k &= \\text{gross}_k (1 - \\text{deadweight}_k)
+                            (1 - \\text{displacement}_k)(1 - \\text{attribution}_k) \\\\
+        \\text{impact}_{k,t} &= \\text{impact}_{k,t-1} (1 - \\text{drop-off}_k)
+            \\quad\\text{for years after the outcome's first} \\\\
+        PV &= \\sum_k \\sum_t \\text{impact}_{k,t} \\, D_t, \\qquad
+        D_t = 1 / (1 + r)^t \\\\
+        \\text{SROI ratio} &= PV / \\text{investment}, \\qquad
+        \\text{net SROI} = (PV - \\text{investment}) / \\text{investment}
+
+    with a stepped schedule discounting each year at the rate of its band (see
+    :func:`discount_factors`).
+
+    Parameters
+    ----------
+    impact_map : DataFrame
+        One row per stakeholder × outcome; see :func:`validate_impact_map` (checked here).
+        Not modified.
+    investment : float or DataFrame
+        The value of inputs, in £: one amount, or a table of inputs with columns
+        ``stakeholder`` and ``value`` (optional ``input``, and ``type`` = ``cash`` or
+        ``in_kind`` — in-kind inputs such as volunteer time are valued and counted). Inputs
+        are taken as already in present value (spent at the start).
+    discount_rate : float or str, default "green_book"
+        ``"green_book"`` (3.5% for years 0–30, 3.0% for 31–75, …: HM Treasury), the health
+        schedule ``"green_book_health"`` (1.5%, for outcomes valued as health/wellbeing), or a
+        flat rate as a fraction (``0.035``).
+    first_year_discounted : bool, default True
+        True (the default here) follows the SROI guide: PV = Σ impact_t / (1 + r)^t, so
+        year 1 is discounted once — the formula in the guide and in Excel's ``NPV()``, so a
+        ratio from a published SROI spreadsheet is reproduced. False follows the Green Book
+        convention of :func:`discount_factors` (year 1 is "year 0" and not discounted), which
+        gives a higher present value. Report which one you used (it is in ``assumptions``).
+    price_year : str, optional
+        Restate every proxy to this price year with ``index`` (see :func:`restate_costs`).
+        Without it, proxies in different price years give a warning and a note.
+    index : str or DataFrame, default "nhscii_pay_and_prices"
+        Price index used when ``price_year`` is given.
+
+    Returns
+    -------
+    SROIResult
+        ``table`` (per outcome × year), ``totals``, ``by_outcome``, ``by_stakeholder``,
+        ``by_value_type``, ``assumptions``, and the headline numbers as attributes.
+
+    Notes
+    -----
+    *Payback period* is the time, in years from the start of year 1, at which the
+    cumulative **discounted** impact (present value) first covers the investment, with the
+    value of a year taken to accrue evenly through that year (linear interpolation):
+    if :math:`C_{t-1} < I \\le C_t`, payback = :math:`t - 1 + (I - C_{t-1})/(C_t - C_{t-1})`.
+    ``payback_years_undiscounted`` does the same with undiscounted impact. Both are ``inf``
+    if the investment is never covered.
+
+    References
+    ----------
+    Cabinet Office / Social Value UK (2012), *A guide to Social Return on Investment*;
+    HM Treasury, *The Green Book* (2022), Annex A6 (discount rates).
+
+    Example
+    -------
+    Two outcomes over three years, at a flat 3.5% (proxies illustrative):
+
+    >>> import pandas as pd
+    >>> impact_map = pd.DataFrame({
+    ...     "stakeholder": ["Clients", "NHS"],
+    ...     "outcome": ["Improved wellbeing", "Fewer GP visits"],
+    ...     "indicator": ["SWEMWBS +3 points", "GP visits a year"],
+    ...     "quantity": [40, 100], "proxy_value": [1000.0, 45.0],
+    ...     "proxy_source": ["illustrative", "PSSRU 2013 GP visit"],
+    ...     "proxy_price_year": ["2012/13", "2012/13"], "duration": [3, 2],
+    ...     "deadweight": [0.25, 0.1], "displacement": [0.0, 0.05],
+    ...     "attribution": [0.2, 0.1], "drop_off": [0.3, 0.5]})
+    >>> res = sroi(impact_map, 20_000, discount_rate=0.035)
+    >>> res.table[["outcome", "year", "impact_after_drop_off", "present_value"]].round(2)
+                  outcome  year  impact_after_drop_off  present_value
+    0  Improved wellbeing     1               24000.00       23188.41
+    1  Improved wellbeing     2               16800.00       15682.98
+    2  Improved wellbeing     3               11760.00       10606.85
+    3     Fewer GP visits     1                3462.75        3345.65
+    4     Fewer GP visits     2                1731.38        1616.26
+    >>> round(res.total_present_value, 2), round(res.ratio, 2), round(res.payback_years, 2)
+    (54440.14, 2.72, 0.75)
+    """
+    model = _build_model(impact_map, investment, discount_rate, first_year_discounted,
+                         price_year, index)
+    return _result(model)
+
+
+def _result(model: _SroiModel) -> SROIResult:
+    m = model.map
+    horizon = _horizon(model.start, model.duration)
+    factors = _year_factors(horizon, model.rate, model.first_year_discounted)
+    arrays = _model_arrays(model)
+    total = float(_pv_totals(*arrays, model.start, model.duration, factors[np.newaxis, :])[0])
+    q, p, dw, dp, at, do = (a[0] for a in arrays)
+    impact, after, pv = _pv_matrix(q, p, dw, dp, at, do, model.start, model.duration, factors)
+    cumulative = _yearly_cumulative(pv)
+    cumulative_undiscounted = _yearly_cumulative(after)
+    inv = model.investment
+
+    live, _ = _active(model.start, model.duration, horizon)
+    k, t = np.nonzero(live)
+    gross = q * p
+    dwd = gross * dw
+    dpd = (gross - dwd) * dp
+    atd = (gross - dwd - dpd) * at
+    after_kt = after[k, t]
+    pv_kt = pv[k, t]
+    has_type = "value_type" in m.columns
+    text = ["stakeholder", "outcome", "indicator"] + (["value_type"] if has_type else [])
+    columns = {c: pd.array(m[c].to_numpy()[k], dtype="str") for c in text}
+    columns |= {
+        "year": (t + 1).astype("int64"),
+        "outcome_year": (t + 1 - model.start[k] + 1).astype("int64"),
+        "quantity": q[k], "proxy_value": p[k], "gross_value": gross[k],
+        "deadweight_deduction": dwd[k], "displacement_deduction": dpd[k],
+        "attribution_deduction": atd[k], "impact": impact[k],
+        "drop_off_deduction": impact[k] - after_kt, "impact_after_drop_off": after_kt,
+        "discount_factor": factors[t], "discounting_deduction": after_kt - pv_kt,
+        "present_value": pv_kt,
+    }
+    table = pd.DataFrame(columns)
+
+    # ---- summaries (sums over years with bincount: one entry per row of the map)
+    n_rows = len(m)
+    sums = {
+        "gross_value": np.bincount(k, gross[k], minlength=n_rows),
+        "impact": np.bincount(k, impact[k], minlength=n_rows),
+        "impact_after_drop_off": np.bincount(k, after_kt, minlength=n_rows),
+        "present_value": np.bincount(k, pv_kt, minlength=n_rows),
+    }
+    keys = ["stakeholder", "outcome"] + (["value_type"] if has_type else [])
+    by_outcome = pd.DataFrame(
+        {c: pd.array(m[c].to_numpy(), dtype="str") for c in keys}
+        | {"duration": model.duration.astype("int64")}
+        | sums
+        | {"share_of_present_value": sums["present_value"] / total if total
+           else np.zeros(n_rows)}
+    )
+
+    def _by(key: str) -> pd.DataFrame:
+        codes, levels = pd.factorize(by_outcome[key])
+        grouped = {c: np.bincount(codes, v, minlength=len(levels)) for c, v in sums.items()}
+        return pd.DataFrame(
+            {key: pd.array(np.asarray(levels, dtype=object), dtype="str"),
+             "n_outcomes": np.bincount(codes, minlength=len(levels)).astype("int64")}
+            | grouped
+            | {"share_of_present_value": grouped["present_value"] / total if total
+               else np.zeros(len(levels))}
+        )
+
+    by_stakeholder = _by("stakeholder")
+    by_value_type = _by("value_type") if has_type else None
+
+    payback = _payback(cumulative, inv) if horizon else float("inf")
+    payback_u = _payback(cumulative_undiscounted, inv) if horizon else float("inf")
+    rate_text = _rate_text(model.rate)
+    fyd_text = (
+        "year t discounted over t years: PV = Σ impact_t / (1 + r)^t (SROI guide)"
+        if model.first_year_discounted
+        else "year t discounted over t − 1 years: year 1 not discounted (Green Book)"
+    )
+    totals = pd.DataFrame(
+        {
+            "measure": ["total_present_value", "investment", "net_present_value", "sroi_ratio",
+                        "net_sroi_ratio", "payback_years", "payback_years_undiscounted"],
+            "value": [total, inv, total - inv, total / inv, (total - inv) / inv, payback,
+                      payback_u],
+            "unit": ["£", "£", "£", "£ per £1 invested", "£ per £1 invested", "years", "years"],
+            "definition": [
+                "Σ over outcomes and years of impact after drop-off × discount factor",
+                "value of inputs (cash and in-kind)",
+                "total present value − investment",
+                "total present value / investment",
+                "(total present value − investment) / investment",
+                "years from the start of year 1 until cumulative present value covers the "
+                "investment (linear within the year; inf = never)",
+                "the same with undiscounted impact",
+            ],
+        }
+    ).astype({"measure": "str", "unit": "str", "definition": "str"})
+
+    assumptions = _assumptions(model, rate_text, fyd_text)
+    return SROIResult(
+        table=table,
+        totals=totals,
+        by_outcome=by_outcome,
+        by_stakeholder=by_stakeholder,
+        by_value_type=by_value_type,
+        assumptions=assumptions,
+        impact_map=m,
+        investment=model.investment_table,
+        total_present_value=total,
+        investment_total=inv,
+        net_present_value=total - inv,
+        ratio=total / inv,
+        net_ratio=(total - inv) / inv,
+        payback_years=payback,
+        payback_years_undiscounted=payback_u,
+        settings={
+            "discount_rate": model.rate,
+            "first_year_discounted": model.first_year_discounted,
+            "price_year": model.price_year,
+        },
+        notes=list(model.notes),
+    )
+
+
+def _assumptions(model: _SroiModel, rate_text: str, fyd_text: str) -> pd.DataFrame:
+    m = model.map
+    rows = [
+        ("formula", "all outcomes",
+         "impact = quantity × proxy × (1 − deadweight)(1 − displacement)(1 − attribution); "
+         "later years × (1 − drop-off) each year; PV = Σ impact_t × D_t; ratio = PV / investment",
+         "Cabinet Office / Social Value UK (2012), A guide to Social Return on Investment"),
+        ("discount rate", "all outcomes", rate_text,
+         "HM Treasury, The Green Book (2022), Annex A6" if isinstance(model.rate, str)
+         else "supplied by the user"),
+        ("discounting of year 1", "all outcomes", fyd_text, "option first_year_discounted"),
+        ("price year", "proxy values",
+         model.price_year if model.price_year is not None else "mixed (not restated)",
+         "restate_costs" if model.price_year is not None else "impact map"),
+    ]
+    for row in model.investment_table.itertuples(index=False):
+        rows.append(("investment", f"{row.stakeholder}: {row.input} ({row.type})",
+                     _money(row.value), "supplied by the user"))
+    for i, r in enumerate(m.itertuples(index=False)):
+        who = f"{r.stakeholder}: {r.outcome}"
+        given = m["proxy_value_as_given"].iloc[i]
+        proxy = f"{_money(given)} ({r.proxy_price_year} prices)"
+        if model.price_year is not None and r.proxy_price_year != model.price_year:
+            proxy += f" = {_money(r.proxy_value)} in {model.price_year} prices"
+        rows += [
+            ("quantity", who, f"{r.quantity:g} ({r.indicator})", "impact map"),
+            ("financial proxy", who, proxy, r.proxy_source),
+            ("duration", who, f"{r.duration} years from year {r.start_year}", "impact map"),
+        ]
+        rows += [(f, who, f"{getattr(r, f):.0%}", "impact map") for f in SROI_FRACTIONS]
+        if "value_type" in m.columns:
+            rows.append(("value type", who, r.value_type, "impact map (GMCA model)"))
+    return pd.DataFrame(rows, columns=["assumption", "applies_to", "value", "source"]).astype("str")
+
+
+def waterfall_table(result: SROIResult) -> pd.DataFrame:
+    """The steps from gross value to present value, for a waterfall chart.
+
+    Each deduction is summed over outcomes and years of ``result.table``: gross value,
+    − deadweight, − displacement, − attribution, − drop-off, − discounting = present value.
+
+    Returns
+    -------
+    DataFrame
+        ``step``, ``change`` (£; negative for deductions, the total for the first and last
+        rows) and ``running_total`` (£ after the step).
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"stakeholder": ["NHS"], "outcome": ["Fewer GP visits"],
+    ...     "indicator": ["visits"], "quantity": [100], "proxy_value": [45.0],
+    ...     "proxy_source": ["PSSRU 2013"], "proxy_price_year": ["2012/13"], "duration": [2],
+    ...     "deadweight": [0.1], "displacement": [0.05], "attribution": [0.1],
+    ...     "drop_off": [0.5]})
+    >>> waterfall_table(sroi(m, 4000, discount_rate=0.035)).round(2)
+                step   change  running_total
+    0    gross value  9000.00        9000.00
+    1     deadweight  -900.00        8100.00
+    2   displacement  -405.00        7695.00
+    3    attribution  -769.50        6925.50
+    4       drop-off -1731.38        5194.12
+    5    discounting  -232.22        4961.91
+    6  present value  4961.91        4961.91
+    """
+    t = result.table
+    deductions = [
+        ("deadweight", "deadweight_deduction"),
+        ("displacement", "displacement_deduction"),
+        ("attribution", "attribution_deduction"),
+        ("drop-off", "drop_off_deduction"),
+        ("discounting", "discounting_deduction"),
+    ]
+    gross = float(t["gross_value"].sum())
+    changes = [gross] + [-float(t[c].sum()) for _, c in deductions]
+    running = np.cumsum(changes)
+    steps = ["gross value"] + [s for s, _ in deductions] + ["present value"]
+    pv = result.total_present_value
+    return pd.DataFrame(
+        {"step": steps, "change": changes + [pv], "running_total": list(running) + [pv]}
+    ).astype({"step": "str"})
+
+
+# ------------------------------------------------------------------ SROI: overrides, scenarios
+_OVERRIDABLE = _MAP_NUMBERS + ("duration", "start_year")
+_SCALABLE = _MAP_NUMBERS
+
+
+def _rows_for(m: pd.DataFrame, key) -> np.ndarray:
+    """Boolean mask of the impact-map rows an override key names (outcome or (stakeholder, outcome))."""
+    if isinstance(key, tuple) and len(key) == 2:
+        mask = ((m["stakeholder"] == str(key[0])) & (m["outcome"] == str(key[1]))).to_numpy()
+    else:
+        mask = (m["outcome"] == str(key)).to_numpy()
+    if not mask.any():
+        known = list(dict.fromkeys(m["outcome"]))
+        raise InvalidValueError(
+            "override names an outcome that is not in the impact map",
+            column="outcome",
+            expected="an outcome name (or a (stakeholder, outcome) pair): " + ", ".join(known),
+            found=[key],
+        )
+    return mask
+
+
+def apply_overrides(impact_map: pd.DataFrame, overrides: Mapping | None) -> pd.DataFrame:
+    """A validated copy of an impact map with some values changed (for scenarios and widgets).
+
+    Parameters
+    ----------
+    impact_map : DataFrame
+        Not modified.
+    overrides : dict
+        ``{field: value}`` sets the field for every outcome; ``{field: {outcome: value}}``
+        for named outcomes (an outcome name, or a ``(stakeholder, outcome)`` pair).
+        Fields: ``quantity``, ``proxy_value``, ``deadweight``, ``displacement``,
+        ``attribution``, ``drop_off``, ``duration``, ``start_year``; and
+        ``<field>_scale`` (e.g. ``proxy_value_scale: 0.8``) multiplies each outcome's own
+        value. The changed map is validated again, so a value out of range is a named error.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"stakeholder": ["NHS", "Clients"], "outcome": ["Fewer GP visits",
+    ...     "Less lonely"], "indicator": ["visits", "UCLA-3"], "quantity": [100, 25],
+    ...     "proxy_value": [45.0, 600.0], "proxy_source": ["PSSRU 2013", "illustrative"],
+    ...     "proxy_price_year": ["2012/13"] * 2, "duration": [2, 2],
+    ...     "deadweight": [0.1, 0.2], "displacement": [0.05, 0.1],
+    ...     "attribution": [0.1, 0.25], "drop_off": [0.5, 0.2]})
+    >>> apply_overrides(m, {"deadweight": 0.4, "proxy_value_scale": {"Less lonely": 0.5}})[
+    ...     ["outcome", "deadweight", "proxy_value"]]
+               outcome  deadweight  proxy_value
+    0  Fewer GP visits         0.4         45.0
+    1      Less lonely         0.4        300.0
+    """
+    m = validate_impact_map(impact_map)
+    out = m.copy()
+    for name, value in dict(overrides or {}).items():
+        scale = isinstance(name, str) and name.endswith("_scale") and name[:-6] in _SCALABLE
+        column = name[:-6] if scale else name
+        if column not in _OVERRIDABLE:
+            raise InvalidValueError(
+                "unknown override",
+                expected="one of " + ", ".join(_OVERRIDABLE) + ", or "
+                + ", ".join(f"{c}_scale" for c in _SCALABLE)
+                + " (discount_rate and investment are arguments of sroi)",
+                found=[name],
+            )
+        targets = value.items() if isinstance(value, Mapping) else [(None, value)]
+        for key, v in targets:
+            mask = np.ones(len(m), dtype=bool) if key is None else _rows_for(m, key)
+            ok = isinstance(v, numbers.Real) and not isinstance(v, bool)
+            if not ok:
+                raise InvalidValueError(
+                    "override value is not a number", column=column, found=[repr(v)],
+                    expected=_FIELD_EXPECTED[column],
+                )
+            current = out[column].to_numpy(dtype=float)
+            out[column] = np.where(mask, current * v if scale else float(v), current)
+    return validate_impact_map(out)
+
+
+def sroi_scenarios(
+    impact_map: pd.DataFrame,
+    investment,
+    scenarios: Mapping[str, Mapping],
+    *,
+    discount_rate=DEFAULT_SCHEDULE,
+    first_year_discounted: bool = SROI_FIRST_YEAR_DISCOUNTED,
+    price_year=None,
+    index=DEFAULT_INDEX,
+) -> pd.DataFrame:
+    """SROI under named sets of overrides ("conservative", "optimistic", …), with the base case.
+
+    Parameters
+    ----------
+    scenarios : dict
+        ``{name: overrides}``; overrides as in :func:`apply_overrides`, plus
+        ``discount_rate``, ``first_year_discounted`` and ``investment`` to change those.
+    Other parameters
+        As :func:`sroi` (the base case).
+
+    Returns
+    -------
+    DataFrame
+        One row per scenario (``base`` first): ``scenario``, ``total_present_value``,
+        ``investment``, ``net_present_value``, ``ratio``, ``net_ratio``, ``payback_years``,
+        ``changes`` (the overrides as text).
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"stakeholder": ["NHS"], "outcome": ["Fewer GP visits"],
+    ...     "indicator": ["visits"], "quantity": [100], "proxy_value": [45.0],
+    ...     "proxy_source": ["PSSRU 2013"], "proxy_price_year": ["2012/13"], "duration": [2],
+    ...     "deadweight": [0.1], "displacement": [0.05], "attribution": [0.1],
+    ...     "drop_off": [0.5]})
+    >>> t = sroi_scenarios(m, 4000, {"conservative": {"deadweight": 0.3, "drop_off": 0.8},
+    ...                              "optimistic": {"attribution": 0.0}}, discount_rate=0.035)
+    >>> t[["scenario", "total_present_value", "ratio"]].round(2)
+           scenario  total_present_value  ratio
+    0          base              4961.91   1.24
+    1  conservative              3105.01   0.78
+    2    optimistic              5513.23   1.38
+    """
+    base = {"discount_rate": discount_rate, "first_year_discounted": first_year_discounted,
+            "investment": investment}
+    if not isinstance(scenarios, Mapping):
+        raise InvalidValueError(
+            "scenarios not understood", expected="a dict {name: {field: value, ...}}",
+            found=[type(scenarios).__name__],
+        )
+    rows = []
+    for name, spec in {"base": {}, **dict(scenarios)}.items():
+        if not isinstance(spec, Mapping):
+            raise InvalidValueError(
+                "scenario not understood", expected="a dict of overrides", found=[name],
+            )
+        settings = {k: spec.get(k, v) for k, v in base.items()}
+        changes = {k: v for k, v in spec.items() if k not in base}
+        res = sroi(
+            apply_overrides(impact_map, changes), settings["investment"],
+            discount_rate=settings["discount_rate"],
+            first_year_discounted=settings["first_year_discounted"],
+            price_year=price_year, index=index,
+        )
+        rows.append({
+            "scenario": str(name),
+            "total_present_value": res.total_present_value,
+            "investment": res.investment_total,
+            "net_present_value": res.net_present_value,
+            "ratio": res.ratio,
+            "net_ratio": res.net_ratio,
+            "payback_years": res.payback_years,
+            "changes": "; ".join(f"{k} = {v}" for k, v in spec.items()) or "as the impact map",
+        })
+    return pd.DataFrame(rows).astype({"scenario": "str", "changes": "str"})
+
+
+# ------------------------------------------------------------------ SROI: sensitivity
+#: parameters :func:`sroi_sensitivity` varies by default
+SENSITIVITY_PARAMETERS = (
+    "deadweight", "displacement", "attribution", "drop_off", "quantity", "proxy_value",
+    "duration", "discount_rate",
+)
+#: parameters :func:`breakeven` solves for by default
+BREAKEVEN_PARAMETERS = (
+    "deadweight", "displacement", "attribution", "drop_off", "quantity", "proxy_value",
+    "discount_rate", "investment",
+)
+_GLOBAL_ONLY = ("discount_rate", "investment")
+
+
+def _check_parameter(name, allowed) -> str:
+    if name not in allowed:
+        raise InvalidValueError(
+            "unknown parameter", expected="one of " + ", ".join(allowed), found=[name]
+        )
+    return name
+
+
+def _outcome_label(m: pd.DataFrame, k: int) -> tuple[str, str]:
+    return str(m["stakeholder"].iloc[k]), str(m["outcome"].iloc[k])
+
+
+def _check_move_value(param: str, value, where: str) -> float:
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and np.isfinite(value)
+    if param == "discount_rate":
+        low, high, expected = 0.0, 1.0 - 1e-12, "a flat rate between 0 and 1 (3.5% is 0.035)"
+    elif param == "investment":
+        low, high, expected = 1e-300, np.inf, "a positive amount in £"
+    else:
+        (low, high), expected = _FIELD_LIMITS[param], _FIELD_EXPECTED[param]
+    if not ok or not low <= value <= high or (param == "duration" and value % 1):
+        raise InvalidValueError(
+            f"sensitivity value out of range for {param} ({where})", column=param,
+            expected=expected, found=[value],
+        )
+    return float(value)
+
+
+def _sensitivity_cases(model: _SroiModel, parameters, pct: float, by_outcome: bool):
+    """(parameter, stakeholder, outcome, applied_as, low, high, changes_low, changes_high)."""
+    m = model.map
+    allowed = SENSITIVITY_PARAMETERS + ("investment",)
+    if parameters is None:
+        spec = dict.fromkeys(SENSITIVITY_PARAMETERS)
+    elif isinstance(parameters, str):
+        spec = {parameters: None}
+    elif isinstance(parameters, Mapping):
+        spec = dict(parameters)
+    else:
+        spec = dict.fromkeys(parameters)
+    cases = []
+    for param, given in spec.items():
+        _check_parameter(param, allowed)
+        if param in _GLOBAL_ONLY and isinstance(given, Mapping):
+            raise InvalidValueError(
+                f"{param} applies to the whole analysis, not to one outcome", column=param,
+                expected="(low, high) or None", found=[repr(given)],
+            )
+        if given is None:
+            cases += _relative_cases(model, param, pct, by_outcome)
+            continue
+        if isinstance(given, Mapping):
+            for key, pair in given.items():
+                mask = _rows_for(m, key)
+                for k in np.nonzero(mask)[0]:
+                    lo, hi = (_check_move_value(param, v, f"outcome {key!r}") for v in _pair(pair, param))
+                    who = _outcome_label(m, k)
+                    cases.append((param, *who, "value for this outcome", lo, hi,
+                                   _set_one(model, param, k, lo), _set_one(model, param, k, hi)))
+            continue
+        lo, hi = (_check_move_value(param, v, "all outcomes") for v in _pair(given, param))
+        if param == "discount_rate":
+            cases.append((param, "all", "all", "flat rate for every year", lo, hi,
+                          {"rate": lo}, {"rate": hi}))
+        elif param == "investment":
+            cases.append((param, "all", "all", "total investment (£)", lo, hi,
+                          {"investment": lo}, {"investment": hi}))
+        else:
+            cases.append((param, "all", "all", "value for every outcome", lo, hi,
+                          _set_all(model, param, lo), _set_all(model, param, hi)))
+    return cases
+
+
+def _pair(given, param):
+    if isinstance(given, tuple | list) and len(given) == 2:
+        return given
+    raise InvalidValueError(
+        "sensitivity range not understood", column=param,
+        expected="(low, high), {outcome: (low, high)}, or None for ± pct", found=[repr(given)],
+    )
+
+
+def _set_all(model, param, value):
+    if param == "duration":
+        return {"duration": np.full(len(model.duration), int(value))}
+    return {"values": {param: np.full(len(model.map), value)}}
+
+
+def _set_one(model, param, k, value):
+    if param == "duration":
+        dur = model.duration.copy()
+        dur[k] = int(value)
+        return {"duration": dur}
+    arr = model.values[param].copy()
+    arr[k] = value
+    return {"values": {param: arr}}
+
+
+def _relative_cases(model, param, pct, by_outcome):
+    m = model.map
+    lo_f, hi_f = 1.0 - pct, 1.0 + pct
+    cases = []
+    if param == "discount_rate":
+        if isinstance(model.rate, str):
+            return [(param, "all", "all", f"multiplier of every rate in the '{model.rate}' schedule",
+                     lo_f, hi_f, {"multiplier": lo_f}, {"multiplier": hi_f})]
+        lo, hi = model.rate * lo_f, model.rate * hi_f
+        return [(param, "all", "all", "flat rate for every year", lo, hi, {"rate": lo},
+                 {"rate": hi})]
+    if param == "investment":
+        lo, hi = model.investment * lo_f, model.investment * hi_f
+        return [(param, "all", "all", "total investment (£)", lo, hi, {"investment": lo},
+                 {"investment": hi})]
+    if param == "duration":
+        if not by_outcome:
+            lo = {"duration": np.maximum(model.duration - 1, 0)}
+            hi = {"duration": model.duration + 1}
+            return [(param, "all", "all", "years added to each outcome's duration", -1.0, 1.0,
+                     lo, hi)]
+        for k in range(len(m)):
+            d = int(model.duration[k])
+            cases.append((param, *_outcome_label(m, k), "value for this outcome",
+                          float(max(d - 1, 0)), float(d + 1),
+                          _set_one(model, param, k, max(d - 1, 0)), _set_one(model, param, k, d + 1)))
+        return cases
+    base = model.values[param]
+    cap = param in SROI_FRACTIONS
+    if not by_outcome:
+        low_values, high_values = base * lo_f, base * hi_f
+        if cap:
+            high_values = np.minimum(high_values, 1.0)
+        how = "multiplier of each outcome's value" + (" (capped at 1)" if cap else "")
+        return [(param, "all", "all", how, lo_f, hi_f, {"values": {param: low_values}},
+                 {"values": {param: high_values}})]
+    for k in range(len(m)):
+        lo, hi = base[k] * lo_f, base[k] * hi_f
+        if cap:
+            hi = min(hi, 1.0)
+        cases.append((param, *_outcome_label(m, k), "value for this outcome", lo, hi,
+                      _set_one(model, param, k, lo), _set_one(model, param, k, hi)))
+    return cases
+
+
+def _check_pct(pct) -> float:
+    ok = isinstance(pct, numbers.Real) and not isinstance(pct, bool)
+    if not ok or not 0 < pct < 1:
+        raise InvalidValueError(
+            "pct out of range", expected="a fraction between 0 and 1 (20% is 0.2)", found=[pct]
+        )
+    return float(pct)
+
+
+def sroi_sensitivity(
+    impact_map: pd.DataFrame,
+    investment,
+    *,
+    parameters=None,
+    pct: float = 0.2,
+    by_outcome: bool = False,
+    discount_rate=DEFAULT_SCHEDULE,
+    first_year_discounted: bool = SROI_FIRST_YEAR_DISCOUNTED,
+    price_year=None,
+    index=DEFAULT_INDEX,
+) -> pd.DataFrame:
+    """One-way sensitivity: the SROI ratio with each parameter moved to a low and a high value.
+
+    Parameters
+    ----------
+    impact_map, investment
+        As :func:`sroi`.
+    parameters : list or dict, optional
+        Which parameters to move, and how:
+
+        * a list of names (default: ``deadweight``, ``displacement``, ``attribution``,
+          ``drop_off``, ``quantity``, ``proxy_value``, ``duration``, ``discount_rate``;
+          ``investment`` may be added): each moved by ± ``pct`` of its own value — for every
+          outcome at once (``low``/``high`` are then the multipliers, e.g. 0.8 and 1.2;
+          fractions are capped at 1) or, with ``by_outcome=True``, one outcome at a time
+          (``low``/``high`` are that outcome's values). ``duration`` moves by ± 1 year, and
+          a discount schedule has every band's rate multiplied.
+        * a dict ``{name: (low, high)}`` sets the parameter to those values for every
+          outcome (``discount_rate``: flat rates; ``investment``: amounts);
+          ``{name: {outcome: (low, high)}}`` for named outcomes; ``{name: None}`` for ± pct.
+    pct : float, default 0.2
+        Relative move for parameters without given values.
+    by_outcome : bool, default False
+        Move each outcome's value separately (map parameters moved by ± pct).
+    discount_rate, first_year_discounted, price_year, index
+        As :func:`sroi`.
+
+    Returns
+    -------
+    DataFrame
+        One row per parameter × outcome (``"all"`` when moved together), sorted by
+        ``swing`` (largest first, the order of a tornado plot): ``parameter``,
+        ``stakeholder``, ``outcome``, ``applied_as`` (what ``low``/``high`` are), ``low``,
+        ``high``, ``ratio_low`` and ``ratio_high`` (the SROI ratio with the parameter at
+        low / high), ``ratio_base``, ``swing`` = \\|ratio_high − ratio_low\\|.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"stakeholder": ["NHS"], "outcome": ["Fewer GP visits"],
+    ...     "indicator": ["visits"], "quantity": [100], "proxy_value": [45.0],
+    ...     "proxy_source": ["PSSRU 2013"], "proxy_price_year": ["2012/13"], "duration": [2],
+    ...     "deadweight": [0.1], "displacement": [0.05], "attribution": [0.1],
+    ...     "drop_off": [0.5]})
+    >>> t = sroi_sensitivity(m, 4000, parameters={"deadweight": (0.0, 0.5), "proxy_value": None},
+    ...                      discount_rate=0.035)
+    >>> t[["parameter", "low", "high", "ratio_low", "ratio_high"]].round(2)
+         parameter  low  high  ratio_low  ratio_high
+    0   deadweight  0.0   0.5       1.38        0.69
+    1  proxy_value  0.8   1.2       0.99        1.49
+    >>> t.loc[1, "applied_as"]
+    "multiplier of each outcome's value"
+    """
+    pct = _check_pct(pct)
+    by_outcome = _check_flag(by_outcome, "by_outcome")
+    model = _build_model(impact_map, investment, discount_rate, first_year_discounted,
+                         price_year, index)
+    _, base_ratio = _evaluate(model)
+    rows = []
+    for param, stakeholder, outcome, how, lo, hi, ch_lo, ch_hi in _sensitivity_cases(
+        model, parameters, pct, by_outcome
+    ):
+        r_lo = _evaluate(model, **ch_lo)[1]
+        r_hi = _evaluate(model, **ch_hi)[1]
+        rows.append({
+            "parameter": param, "stakeholder": stakeholder, "outcome": outcome,
+            "applied_as": how, "low": float(lo), "high": float(hi),
+            "ratio_low": r_lo, "ratio_high": r_hi, "ratio_base": base_ratio,
+            "swing": abs(r_hi - r_lo),
+        })
+    out = pd.DataFrame(rows)
+    out = out.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+    return out.astype({c: "str" for c in ("parameter", "stakeholder", "outcome", "applied_as")})
+
+
+# ------------------------------------------------------------------ SROI: breakeven
+def _solve(fun, lo: float, hi: float, linear: bool, xtol: float):
+    """Root of fun(x) = ratio(x) − 1 in [lo, hi]: (x or None, f(lo), f(hi))."""
+    from scipy.optimize import brentq
+
+    if linear:
+        f0, f1 = fun(0.0), fun(1.0)
+        slope = f1 - f0
+        if slope == 0:
+            return None, f0, f0
+        x = -f0 / slope
+        f_lo = f0 + slope * lo
+        f_hi = f0 + slope * hi if np.isfinite(hi) else np.sign(slope) * np.inf
+        return (x if lo - 1e-12 <= x <= hi + 1e-12 else None), f_lo, f_hi
+    f_lo, f_hi = fun(lo), fun(hi)
+    if f_lo == 0:
+        return lo, f_lo, f_hi
+    if f_hi == 0:
+        return hi, f_lo, f_hi
+    if np.sign(f_lo) == np.sign(f_hi):
+        return None, f_lo, f_hi
+    return brentq(fun, lo, hi, xtol=xtol, rtol=4 * np.finfo(float).eps), f_lo, f_hi
+
+
+def breakeven(
+    impact_map: pd.DataFrame,
+    investment,
+    *,
+    parameters=None,
+    by_outcome: bool = False,
+    discount_rate=DEFAULT_SCHEDULE,
+    first_year_discounted: bool = SROI_FIRST_YEAR_DISCOUNTED,
+    price_year=None,
+    index=DEFAULT_INDEX,
+) -> pd.DataFrame:
+    """The value of each parameter at which the SROI ratio is exactly 1:1.
+
+    Present value is linear in quantity, proxy, deadweight, displacement and attribution
+    (each enters as a factor x or 1 − x), so those are solved in closed form from two
+    evaluations; drop-off and the discount rate are solved numerically
+    (:func:`scipy.optimize.brentq`; the ratio is monotone in both when outcomes have
+    positive value).
+
+    Parameters
+    ----------
+    parameters : list of str, optional
+        Default ``deadweight``, ``displacement``, ``attribution``, ``drop_off``,
+        ``quantity``, ``proxy_value``, ``discount_rate``, ``investment``.
+    by_outcome : bool, default False
+        False: a fraction is set to the same value for every outcome; quantity and proxy
+        are a multiplier of every outcome's value; ``discount_rate`` is a flat rate.
+        True: map parameters are solved one outcome at a time (the others as in the map).
+    Other parameters
+        As :func:`sroi`.
+
+    Returns
+    -------
+    DataFrame
+        ``parameter``, ``stakeholder``, ``outcome``, ``applied_as``, ``base`` (the value in
+        the analysis; missing for "all" when outcomes differ — see ``note``),
+        ``breakeven`` (missing when not reachable), ``reachable`` and ``note`` (e.g.
+        "not reachable in [0, 1]: the ratio stays above 1:1 (1.38 at 1)").
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"stakeholder": ["NHS"], "outcome": ["Fewer GP visits"],
+    ...     "indicator": ["visits"], "quantity": [100], "proxy_value": [45.0],
+    ...     "proxy_source": ["PSSRU 2013"], "proxy_price_year": ["2012/13"], "duration": [2],
+    ...     "deadweight": [0.1], "displacement": [0.05], "attribution": [0.1],
+    ...     "drop_off": [0.5]})
+    >>> b = breakeven(m, 4000, parameters=["deadweight", "drop_off", "quantity"],
+    ...               discount_rate=0.035)
+    >>> b[["parameter", "base", "breakeven", "reachable"]].round(4)
+        parameter  base  breakeven  reachable
+    0  deadweight   0.1     0.2745       True
+    1    drop_off   0.5     0.7976       True
+    2    quantity   1.0     0.8061       True
+    """
+    by_outcome = _check_flag(by_outcome, "by_outcome")
+    model = _build_model(impact_map, investment, discount_rate, first_year_discounted,
+                         price_year, index)
+    m = model.map
+    params = list(BREAKEVEN_PARAMETERS if parameters is None else
+                  ([parameters] if isinstance(parameters, str) else parameters))
+    pv_base, _ = _evaluate(model)
+    rows = []
+    xtol = 1e-13
+    for param in params:
+        _check_parameter(param, BREAKEVEN_PARAMETERS)
+        if param == "investment":
+            ok = pv_base > 0
+            rows.append(dict(
+                parameter=param, stakeholder="all", outcome="all",
+                applied_as="total investment (£)", base=model.investment,
+                breakeven=pv_base if ok else np.nan, reachable=ok,
+                note=(f"the ratio is 1:1 when the investment equals the present value, "
+                      f"{_money(pv_base)}") if ok else "not reachable: present value is not positive",
+            ))
+            continue
+        if param == "discount_rate":
+            base = float(model.rate) if not isinstance(model.rate, str) else np.nan
+            x, f_lo, f_hi = _solve(lambda r: _evaluate(model, rate=r)[1] - 1.0, 0.0,
+                                   1.0 - 1e-9, False, xtol)
+            rows.append(_breakeven_row(param, "all", "all", "flat rate for every year", base, x,
+                                       f_lo, f_hi, "[0, 1)", base_note=(
+                                           f"the analysis uses the {_rate_text(model.rate)}"
+                                           if isinstance(model.rate, str) else "")))
+            continue
+        linear = param != "drop_off"
+        is_value = param in _VALUE_FIELDS
+        limits = (0.0, np.inf) if is_value else (0.0, 1.0)
+        interval = "[0, ∞)" if is_value else "[0, 1]"
+        scopes = range(len(m)) if by_outcome else [None]
+        for k in scopes:
+            if k is None:
+                if is_value:
+                    def fun(x, param=param):
+                        return _evaluate(model, values={param: model.values[param] * x})[1] - 1.0
+                    how, base, base_note = "multiplier of each outcome's value", 1.0, ""
+                else:
+                    def fun(x, param=param):
+                        return _evaluate(model, values={param: np.full(len(m), x)})[1] - 1.0
+                    how = "value for every outcome"
+                    own = model.values[param]
+                    same = bool(np.all(own == own[0]))
+                    base = float(own[0]) if same else np.nan
+                    base_note = "" if same else (
+                        f"outcomes' own values range {own.min():g}–{own.max():g}")
+                who = ("all", "all")
+            else:
+                def fun(x, param=param, k=k):
+                    return _evaluate(model, **_set_one(model, param, k, x))[1] - 1.0
+                how, base, base_note = "value for this outcome", float(model.values[param][k]), ""
+                who = _outcome_label(m, k)
+            x, f_lo, f_hi = _solve(fun, *limits, linear, xtol)
+            rows.append(_breakeven_row(param, *who, how, base, x, f_lo, f_hi, interval,
+                                       base_note=base_note))
+    out = pd.DataFrame(rows)
+    out["reachable"] = out["reachable"].astype(bool)
+    return out.astype({c: "str" for c in ("parameter", "stakeholder", "outcome", "applied_as",
+                                          "note")})
+
+
+def _breakeven_row(param, stakeholder, outcome, how, base, x, f_lo, f_hi, interval, base_note=""):
+    if x is not None:
+        note = f"the ratio reaches 1:1 at {param} = {x:.6g} ({how})"
+    elif f_lo == f_hi:
+        note = f"not reachable: the ratio does not depend on {param} here"
+    elif min(f_lo, f_hi) > 0:
+        note = (f"not reachable in {interval}: the ratio stays above 1:1 "
+                f"(lowest {1 + min(f_lo, f_hi):.3g})")
+    else:
+        note = (f"not reachable in {interval}: the ratio stays below 1:1 "
+                f"(highest {1 + max(f_lo, f_hi):.3g})")
+    if base_note:
+        note += f"; {base_note}"
+    return dict(parameter=param, stakeholder=stakeholder, outcome=outcome, applied_as=how,
+                base=base, breakeven=np.nan if x is None else float(x),
+                reachable=x is not None, note=note)
+
+
+# ------------------------------------------------------------------ SROI: Monte Carlo
+#: parameters :func:`sroi_monte_carlo` can draw
+MONTE_CARLO_PARAMETERS = (
+    "quantity", "proxy_value", "deadweight", "displacement", "attribution", "drop_off",
+    "discount_rate", "investment",
+)
+_DISTRIBUTIONS = {"fixed": (1,), "uniform": (2,), "triangular": (3,), "normal": (2, 4),
+                  "beta": (2, 4)}
+_PARAM_RANGE = {
+    **{p: _FIELD_LIMITS[p] for p in _MAP_NUMBERS},
+    "discount_rate": (0.0, 1.0),
+    "investment": (0.0, np.inf),
+}
+#: draws × outcomes × years computed at once (memory bound of the vectorised Monte Carlo)
+_MC_CELLS = 200_000  # ~1.6 MB per temporary: stays in cache
+
+
+@dataclass(frozen=True)
+class _Spec:
+    kind: str
+    args: tuple
+
+    def text(self) -> str:
+        return f"{self.kind}(" + ", ".join(f"{a:g}" for a in self.args) + ")"
+
+
+def _parse_spec(spec, param: str, where: str) -> _Spec:
+    """Validate a distribution spec: a number (fixed) or a tuple (kind, *args)."""
+    low, high = _PARAM_RANGE[param]
+    problem = f"distribution for {param} ({where}) not understood"
+    expected = ("a number, or ('fixed', v), ('uniform', lo, hi), ('triangular', lo, mode, hi), "
+                "('normal', mean, sd[, lo, hi]) or ('beta', a, b[, lo, hi])")
+    if param == "discount_rate" and isinstance(spec, str):
+        _rate_name(spec)
+        return _Spec("schedule", (spec,))
+    if isinstance(spec, numbers.Real) and not isinstance(spec, bool):
+        spec = ("fixed", spec)
+    if not isinstance(spec, tuple | list) or not spec or spec[0] not in _DISTRIBUTIONS:
+        raise InvalidValueError(problem, column=param, expected=expected, found=[repr(spec)])
+    kind, args = spec[0], tuple(spec[1:])
+    if len(args) not in _DISTRIBUTIONS[kind] or not all(
+        isinstance(a, numbers.Real) and not isinstance(a, bool) for a in args
+    ):
+        raise InvalidValueError(problem, column=param, expected=expected, found=[repr(spec)])
+    args = tuple(float(a) for a in args)
+    rng_text = f"values between {low:g} and {high:g} for {param}"
+
+    def fail(why):
+        raise InvalidValueError(
+            f"distribution for {param} ({where}): {why}", column=param,
+            expected=rng_text, found=[repr(spec)],
+        )
+
+    if kind in ("normal", "beta") and len(args) == 2:
+        args = args + ((low, high) if kind == "normal" else (0.0, 1.0))
+    finite = np.isfinite(args[:2] if kind == "normal" else args).all()
+    if not finite:
+        fail("parameters must be finite numbers")
+    if kind == "fixed":
+        support = (args[0], args[0])
+    elif kind == "uniform":
+        if not args[0] < args[1]:
+            fail("low must be below high")
+        support = args
+    elif kind == "triangular":
+        if not (args[0] <= args[1] <= args[2] and args[0] < args[2]):
+            fail("expected low ≤ mode ≤ high with low < high")
+        support = (args[0], args[2])
+    elif kind == "normal":
+        if not args[1] > 0:
+            fail("the standard deviation must be positive")
+        if not args[2] < args[3]:
+            fail("the truncation bounds must have low below high")
+        support = (args[2], args[3])
+    else:  # beta
+        if not (args[0] > 0 and args[1] > 0):
+            fail("the shape parameters a and b must be positive")
+        if not args[2] < args[3]:
+            fail("the bounds must have low below high")
+        support = (args[2], args[3])
+    if support[0] < low or support[1] > high or (
+        param == "discount_rate" and kind == "fixed" and support[1] >= 1
+    ) or (param == "investment" and support[0] <= 0 and kind in ("fixed", "uniform", "triangular")):
+        fail("the distribution goes outside the allowed range")
+    return _Spec(kind, args)
+
+
+def _draw(spec: _Spec, size: int, rng: np.random.Generator) -> np.ndarray:
+    a = spec.args
+    if spec.kind == "fixed":
+        return np.full(size, a[0])
+    if spec.kind == "uniform":
+        return rng.uniform(a[0], a[1], size)
+    if spec.kind == "triangular":
+        return rng.triangular(a[0], a[1], a[2], size)
+    if spec.kind == "beta":
+        return a[2] + (a[3] - a[2]) * rng.beta(a[0], a[1], size)
+    return _truncated_normal(*a, size, rng)
+
+
+def _truncated_normal(mean, sd, lo, hi, size, rng):
+    """Normal(mean, sd) truncated to [lo, hi], by inverting the normal CDF.
+
+    z = Φ⁻¹(Φ(a) + U (Φ(b) − Φ(a))) with a, b the standardised bounds; an interval in the
+    upper tail is mirrored into the lower tail first, where Φ keeps its precision. Bounds so
+    far out that Φ(b) − Φ(a) underflows fall back to :data:`scipy.stats.truncnorm`.
+    """
+    from scipy.special import ndtr, ndtri
+
+    a, b = (lo - mean) / sd, (hi - mean) / sd
+    flip = a > 0
+    if flip:
+        a, b = -b, -a
+    pa, pb = ndtr(a), ndtr(b)
+    if not pb - pa > 1e-12:
+        from scipy.stats import truncnorm
+
+        z = truncnorm.rvs(a, b, size=size, random_state=rng)
+    else:
+        z = np.clip(ndtri(pa + rng.random(size) * (pb - pa)), a, b)
+    return mean + sd * (-z if flip else z)
+
+
+@dataclass(repr=False)
+class SROIMonteCarlo:
+    """Result of :func:`sroi_monte_carlo`.
+
+    Attributes
+    ----------
+    ratios, present_values : ndarray
+        The SROI ratio and total present value of each draw.
+    summary : DataFrame
+        One row per measure (``sroi_ratio``, ``present_value``, ``net_present_value``):
+        ``mean``, ``sd``, ``median``, ``ci_low``, ``ci_high`` (percentile interval).
+    ci_low, ci_high : float
+        Percentile interval of the ratio (2.5th and 97.5th percentiles for ``alpha=0.05``).
+    prob_above_1 : float
+        Share of draws with a ratio above 1 (strictly).
+    base_ratio : float
+        The deterministic ratio (:func:`sroi` with the impact map as given).
+    distributions : DataFrame
+        What was drawn: ``parameter``, ``stakeholder``, ``outcome`` (``"all"`` for one draw
+        shared by every outcome), ``distribution``.
+    draws : dict or None
+        With ``keep_draws=True``: ``{parameter: array}`` of the values drawn — (n, outcomes)
+        for the impact-map parameters, (n,) for ``discount_rate`` and ``investment``.
+    n, alpha, random_state : settings used.
+    """
+
+    ratios: np.ndarray
+    present_values: np.ndarray
+    summary: pd.DataFrame
+    ci_low: float
+    ci_high: float
+    prob_above_1: float
+    base_ratio: float
+    distributions: pd.DataFrame
+    draws: dict | None
+    n: int
+    alpha: float
+    random_state: object = None
+    settings: dict = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        level = 100 * (1 - self.alpha)
+        return (
+            f"SROIMonteCarlo(n={self.n:,}, median ratio {np.median(self.ratios):.2f}, "
+            f"{level:g}% interval {self.ci_low:.2f} to {self.ci_high:.2f}, "
+            f"P(ratio > 1) = {self.prob_above_1:.3f}, deterministic ratio {self.base_ratio:.2f})"
+        )
+
+
+def sroi_monte_carlo(
+    impact_map: pd.DataFrame,
+    investment,
+    distributions: Mapping,
+    *,
+    n: int = 10_000,
+    random_state=None,
+    alpha: float = 0.05,
+    discount_rate=DEFAULT_SCHEDULE,
+    first_year_discounted: bool = SROI_FIRST_YEAR_DISCOUNTED,
+    price_year=None,
+    index=DEFAULT_INDEX,
+    keep_draws: bool = False,
+) -> SROIMonteCarlo:
+    """Probabilistic sensitivity: the distribution of the SROI ratio when inputs are uncertain.
+
+    Each draw sets the uncertain inputs to random values and computes the SROI exactly as
+    :func:`sroi` does; the computation is vectorised over draws × outcomes × years (in
+    blocks of draws to bound memory), with no Python loop per draw.
+
+    Parameters
+    ----------
+    impact_map, investment
+        As :func:`sroi`; parameters without a distribution keep their map value.
+    distributions : dict
+        ``{parameter: spec}`` — one draw per simulation shared by every outcome (fractions),
+        or the whole analysis (``discount_rate``: a flat rate; ``investment``: the total) —
+        or ``{parameter: {outcome: spec}}`` — one independent draw per named outcome
+        (``quantity`` and ``proxy_value`` must be given per outcome). Parameters:
+        ``quantity``, ``proxy_value``, ``deadweight``, ``displacement``, ``attribution``,
+        ``drop_off``, ``discount_rate``, ``investment``. A spec is a number (fixed) or
+
+        * ``("fixed", value)``
+        * ``("uniform", low, high)``
+        * ``("triangular", low, mode, high)``
+        * ``("normal", mean, sd)`` truncated to the parameter's range (fractions [0, 1],
+          quantity ≥ 0 …) or ``("normal", mean, sd, low, high)`` truncated to [low, high]
+        * ``("beta", a, b)`` on [0, 1], or ``("beta", a, b, low, high)`` rescaled.
+    n : int, default 10_000
+        Number of draws.
+    random_state : int or numpy Generator, optional
+        Seed: the same seed gives the same draws (parameters are drawn in the order of
+        ``MONTE_CARLO_PARAMETERS``, then of the impact map's rows).
+    alpha : float, default 0.05
+        The percentile interval is (alpha/2, 1 − alpha/2).
+    keep_draws : bool, default False
+        Keep the drawn inputs in ``result.draws``.
+    Other parameters
+        As :func:`sroi`.
+
+    Returns
+    -------
+    SROIMonteCarlo
+        Ratios of every draw, summary table, percentile interval and P(ratio > 1).
+        With every parameter fixed at its map value the ratios equal :func:`sroi`'s
+        exactly.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"stakeholder": ["NHS"], "outcome": ["Fewer GP visits"],
+    ...     "indicator": ["visits"], "quantity": [100], "proxy_value": [45.0],
+    ...     "proxy_source": ["PSSRU 2013"], "proxy_price_year": ["2012/13"], "duration": [2],
+    ...     "deadweight": [0.1], "displacement": [0.05], "attribution": [0.1],
+    ...     "drop_off": [0.5]})
+    >>> mc = sroi_monte_carlo(m, 4000, {"deadweight": ("uniform", 0.0, 0.4),
+    ...                                 "drop_off": ("triangular", 0.3, 0.5, 0.8)},
+    ...                       n=20_000, random_state=1, discount_rate=0.035)
+    >>> round(mc.base_ratio, 2), round(mc.prob_above_1, 2)
+    (1.24, 0.64)
+    """
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        raise InvalidValueError("n must be a whole number of at least 1", found=[n])
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not 0 < alpha < 1:
+        raise InvalidValueError("alpha out of range", expected="between 0 and 1", found=[alpha])
+    if not isinstance(distributions, Mapping):
+        raise InvalidValueError(
+            "distributions not understood", expected="a dict {parameter: spec}",
+            found=[type(distributions).__name__],
+        )
+    keep_draws = _check_flag(keep_draws, "keep_draws")
+    model = _build_model(impact_map, investment, discount_rate, first_year_discounted,
+                         price_year, index)
+    m = model.map
+    n, K = int(n), len(m)
+
+    # ---- parse every spec first (errors before any drawing)
+    for name in distributions:
+        _check_parameter(name, MONTE_CARLO_PARAMETERS)
+    plan = []  # (param, row index or None, spec)
+    for param in MONTE_CARLO_PARAMETERS:
+        if param not in distributions:
+            continue
+        given = distributions[param]
+        if isinstance(given, Mapping):
+            if param in _GLOBAL_ONLY:
+                raise InvalidValueError(
+                    f"{param} applies to the whole analysis: give one distribution, not one per "
+                    "outcome", column=param, found=[repr(given)],
+                )
+            chosen = np.zeros(K, dtype=bool)
+            for key, spec in given.items():
+                mask = _rows_for(m, key)
+                for k in np.nonzero(mask)[0]:
+                    if chosen[k]:
+                        raise InvalidValueError(
+                            f"two distributions for the same outcome of {param}", column=param,
+                            found=[key],
+                        )
+                    chosen[k] = True
+                    plan.append((param, int(k), _parse_spec(spec, param, f"outcome {key!r}")))
+        else:
+            if param in _VALUE_FIELDS:
+                raise InvalidValueError(
+                    f"{param} differs between outcomes: give one distribution per outcome",
+                    column=param,
+                    expected="{'" + param + "': {outcome: spec, ...}}", found=[repr(given)],
+                )
+            plan.append((param, None, _parse_spec(given, param, "all outcomes")))
+
+    # ---- draw, in a fixed order, all at once (so results do not depend on block size)
+    rng = np.random.default_rng(random_state)
+    arrays = {p: np.broadcast_to(model.values[p], (1, K)) for p in _MAP_NUMBERS}
+    rate_draws = investment_draws = None
+    rate = model.rate
+    described = []
+    kept = {}
+    for param, k, spec in plan:
+        who = ("all", "all") if k is None else _outcome_label(m, k)
+        described.append((param, *who, spec.text() if spec.kind != "schedule"
+                          else f"schedule '{spec.args[0]}'"))
+        if param == "discount_rate":
+            if spec.kind == "schedule":
+                rate = spec.args[0]
+            elif spec.kind == "fixed":
+                rate = _rate_name(spec.args[0])
+            else:
+                rate_draws = _draw(spec, n, rng)
+                kept[param] = rate_draws
+            continue
+        values = _draw(spec, n, rng)
+        if param == "investment":
+            investment_draws = values
+            kept[param] = values
+            continue
+        if arrays[param].shape[0] == 1:
+            arrays[param] = np.repeat(arrays[param], n, axis=0)
+        if k is None:
+            arrays[param][:, :] = values[:, np.newaxis]
+        else:
+            arrays[param][:, k] = values
+        kept[param] = arrays[param]
+
+    # ---- evaluate in blocks of draws
+    horizon = _horizon(model.start, model.duration)
+    periods = np.arange(1, horizon + 1) - (0 if model.first_year_discounted else 1)
+    fixed_factors = None if rate_draws is not None else _year_factors(
+        horizon, rate, model.first_year_discounted)[np.newaxis, :]
+    totals = np.zeros(n)
+    block = max(1, _MC_CELLS // max(1, K * horizon))
+    if horizon:
+        for lo in range(0, n, block):
+            hi = min(n, lo + block)
+            part = [a[lo:hi] if a.shape[0] > 1 else a for a in (arrays[p] for p in _MAP_NUMBERS)]
+            if rate_draws is None:
+                factors = fixed_factors
+            else:
+                factors = 1.0 / (1.0 + rate_draws[lo:hi, np.newaxis]) ** periods
+            totals[lo:hi] = _pv_totals(*part, model.start, model.duration, factors)
+    inv = model.investment if investment_draws is None else investment_draws
+    ratios = totals / inv
+    _, base_ratio = _evaluate(model)
+
+    q = [alpha / 2, 1 - alpha / 2]
+    rows = []
+    for measure, x in (("sroi_ratio", ratios), ("present_value", totals),
+                       ("net_present_value", totals - inv)):
+        lo_, hi_ = np.quantile(x, q)
+        rows.append({"measure": measure, "mean": float(x.mean()), "sd": float(x.std(ddof=1))
+                     if n > 1 else 0.0, "median": float(np.median(x)), "ci_low": float(lo_),
+                     "ci_high": float(hi_)})
+    summary = pd.DataFrame(rows).astype({"measure": "str"})
+    dist_table = pd.DataFrame(
+        described, columns=["parameter", "stakeholder", "outcome", "distribution"]
+    ).astype("str")
+    return SROIMonteCarlo(
+        ratios=ratios,
+        present_values=totals,
+        summary=summary,
+        ci_low=float(summary.loc[0, "ci_low"]),
+        ci_high=float(summary.loc[0, "ci_high"]),
+        prob_above_1=float(np.mean(ratios > 1)),
+        base_ratio=base_ratio,
+        distributions=dist_table,
+        draws=kept if keep_draws else None,
+        n=n,
+        alpha=float(alpha),
+        random_state=random_state,
+        settings={"discount_rate": model.rate, "first_year_discounted": model.first_year_discounted,
+                  "price_year": model.price_year, "investment": model.investment},
+    )
+
+
+# ------------------------------------------------------------------ SROI: plots
+def _pounds(ax, axis: str = "y") -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    fmt = FuncFormatter(lambda x, _: f"-£{-x:,.0f}" if x < 0 else f"£{x:,.0f}")
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def plot_sroi_waterfall(result: SROIResult, *, ax=None, title: str | None = None,
+                        show_investment: bool = True):
+    """Waterfall from gross value to present value: each deduction as a falling bar.
+
+    Bars: gross value; − deadweight, − displacement, − attribution, − drop-off,
+    − discounting; present value. A dashed line marks the investment, so the final bar
+    standing above it means a ratio above 1:1. Values from :func:`waterfall_table`.
+
+    Parameters
+    ----------
+    result : SROIResult
+        From :func:`sroi`.
+    ax : matplotlib Axes, optional
+    title : str, optional
+        Default "From gross value to present value (SROI ratio x.xx : 1)".
+    show_investment : bool, default True
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"stakeholder": ["NHS"], "outcome": ["Fewer GP visits"],
+    ...     "indicator": ["visits"], "quantity": [100], "proxy_value": [45.0],
+    ...     "proxy_source": ["PSSRU 2013"], "proxy_price_year": ["2012/13"], "duration": [2],
+    ...     "deadweight": [0.1], "displacement": [0.05], "attribution": [0.1],
+    ...     "drop_off": [0.5]})
+    >>> ax = plot_sroi_waterfall(sroi(m, 4000, discount_rate=0.035))
+    >>> ax.get_title(), ax.get_ylabel()
+    ('From gross value to present value (SROI ratio 1.24 : 1)', 'value (£)')
+    """
+    from .plots import NHS_PALETTE, _axes
+
+    steps = waterfall_table(result)
+    ax = _axes(ax)
+    n = len(steps)
+    bottoms, heights, colours = [], [], []
+    for i, row in enumerate(steps.itertuples(index=False)):
+        if i in (0, n - 1):
+            bottoms.append(0.0)
+            heights.append(row.change)
+            colours.append(NHS_PALETTE[0] if i == 0 else NHS_PALETTE[2])
+        else:
+            bottoms.append(row.running_total)
+            heights.append(-row.change)
+            colours.append(NHS_PALETTE[5])
+    x = np.arange(n)
+    ax.bar(x, heights, bottom=bottoms, color=colours, width=0.7)
+    for i in range(n - 1):
+        level = steps["running_total"].iloc[i]
+        ax.plot([i + 0.35, i + 0.65], [level, level], color="#768692", lw=0.8)
+    for i, row in enumerate(steps.itertuples(index=False)):
+        top = bottoms[i] + max(heights[i], 0)
+        label = _money(row.change) if i in (0, n - 1) else "−" + _money(-row.change)
+        ax.annotate(label, (i, top), textcoords="offset points", xytext=(0, 3), ha="center",
+                    fontsize=8)
+    if show_investment:
+        ax.axhline(result.investment_total, ls="--", color="#330072", lw=1,
+                   label=f"investment {_money(result.investment_total)}")
+        ax.legend(loc="upper right", frameon=False)
+    ax.set_xticks(x, [s.replace(" ", "\n") for s in steps["step"]])
+    ax.set_ylabel("value (£)")
+    _pounds(ax)
+    ax.set_title(title or f"From gross value to present value (SROI ratio {result.ratio:.2f} : 1)")
+    return ax
+
+
+def plot_sroi_tornado(sensitivity: pd.DataFrame, *, ax=None, title: str | None = None,
+                      max_bars: int | None = 15):
+    """Tornado plot of a one-way sensitivity table (:func:`sroi_sensitivity`).
+
+    One horizontal bar per row, from the ratio at the parameter's low value to the ratio at
+    its high value, largest swing at the top; a solid line at the base ratio and a dashed
+    line at 1:1.
+
+    Parameters
+    ----------
+    sensitivity : DataFrame
+        From :func:`sroi_sensitivity` (columns ``parameter``, ``outcome``, ``low``,
+        ``high``, ``ratio_low``, ``ratio_high``, ``ratio_base``).
+    ax : matplotlib Axes, optional
+    title : str, optional
+    max_bars : int, optional
+        Show the largest swings only (default 15).
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"stakeholder": ["NHS"], "outcome": ["Fewer GP visits"],
+    ...     "indicator": ["visits"], "quantity": [100], "proxy_value": [45.0],
+    ...     "proxy_source": ["PSSRU 2013"], "proxy_price_year": ["2012/13"], "duration": [2],
+    ...     "deadweight": [0.1], "displacement": [0.05], "attribution": [0.1],
+    ...     "drop_off": [0.5]})
+    >>> ax = plot_sroi_tornado(sroi_sensitivity(m, 4000, discount_rate=0.035))
+    >>> len(ax.get_yticklabels()), ax.get_xlabel()
+    (8, 'SROI ratio (£ of value per £1 invested)')
+    """
+    from .plots import NHS_PALETTE, _axes
+
+    require_columns(sensitivity, ["parameter", "outcome", "low", "high", "ratio_low",
+                                  "ratio_high", "ratio_base"], what="sensitivity table")
+    t = sensitivity.copy()
+    t["swing_"] = (t["ratio_high"] - t["ratio_low"]).abs()
+    t = t.sort_values("swing_", ascending=False, kind="stable")
+    if max_bars is not None:
+        t = t.head(max_bars)
+    t = t.iloc[::-1]
+    ax = _axes(ax)
+    base = float(t["ratio_base"].iloc[0]) if len(t) else np.nan
+    y = np.arange(len(t))
+    for col, colour, label in (("ratio_low", NHS_PALETTE[0], "parameter at low value"),
+                               ("ratio_high", NHS_PALETTE[3], "parameter at high value")):
+        ax.barh(y, t[col] - base, left=base, color=colour, height=0.6, label=label)
+    how = t["applied_as"] if "applied_as" in t.columns else pd.Series("", index=t.index)
+
+    def label(p, o, lo, hi, applied):
+        name = p if o == "all" else f"{p} ({o})"
+        if applied.startswith("multiplier"):
+            return f"{name} ×{lo:.3g} / ×{hi:.3g}"
+        if applied.startswith("years added"):
+            return f"{name} {lo:+.0f} / {hi:+.0f} years"
+        return f"{name} {lo:.3g} / {hi:.3g}"
+
+    labels = [label(*row) for row in zip(t["parameter"], t["outcome"], t["low"], t["high"], how)]
+    ax.set_yticks(y, labels)
+    ax.axvline(base, color="#231f20", lw=1)
+    ax.axvline(1.0, color="#7C2855", ls="--", lw=1, label="1:1")
+    ax.set_xlabel("SROI ratio (£ of value per £1 invested)")
+    ax.legend(loc="lower right", frameon=False, fontsize=8)
+    ax.set_title(title or f"One-way sensitivity of the SROI ratio (base {base:.2f} : 1)")
+    return ax
+
+
+def plot_sroi_monte_carlo(result: SROIMonteCarlo, *, ax=None, bins: int = 60,
+                          title: str | None = None):
+    """Histogram of the Monte Carlo SROI ratios with the 1:1 line and the percentile interval.
+
+    Parameters
+    ----------
+    result : SROIMonteCarlo
+        From :func:`sroi_monte_carlo`.
+    ax : matplotlib Axes, optional
+    bins : int, default 60
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"stakeholder": ["NHS"], "outcome": ["Fewer GP visits"],
+    ...     "indicator": ["visits"], "quantity": [100], "proxy_value": [45.0],
+    ...     "proxy_source": ["PSSRU 2013"], "proxy_price_year": ["2012/13"], "duration": [2],
+    ...     "deadweight": [0.1], "displacement": [0.05], "attribution": [0.1],
+    ...     "drop_off": [0.5]})
+    >>> mc = sroi_monte_carlo(m, 4000, {"deadweight": ("uniform", 0.0, 0.4)}, n=1000,
+    ...                       random_state=1, discount_rate=0.035)
+    >>> plot_sroi_monte_carlo(mc).get_xlabel()
+    'SROI ratio (£ of value per £1 invested)'
+    """
+    from .plots import NHS_PALETTE, _axes
+
+    ax = _axes(ax)
+    ax.hist(result.ratios, bins=bins, color=NHS_PALETTE[0], alpha=0.8)
+    level = 100 * (1 - result.alpha)
+    ax.axvspan(result.ci_low, result.ci_high, color=NHS_PALETTE[3], alpha=0.2,
+               label=f"{level:g}% interval {result.ci_low:.2f} to {result.ci_high:.2f}")
+    ax.axvline(1.0, color="#7C2855", ls="--", lw=1.2,
+               label=f"1:1 (P(ratio > 1) = {result.prob_above_1:.0%})")
+    ax.axvline(result.base_ratio, color="#231f20", lw=1,
+               label=f"deterministic ratio {result.base_ratio:.2f}")
+    ax.set_xlabel("SROI ratio (£ of value per £1 invested)")
+    ax.set_ylabel("number of draws")
+    ax.legend(loc="upper right", frameon=False, fontsize=8)
+    ax.set_title(title or f"Monte Carlo SROI ratio (n = {result.n:,} draws)")
+    return ax

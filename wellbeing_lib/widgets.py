@@ -91,6 +91,7 @@ def group_explorer(
         import matplotlib.pyplot as plt
         from IPython.display import display
 
+        from .plots import _whiskers
         from .privacy import publish
 
         table = group_summary(data, value=measure.value, by=group.value, suppress=suppress)
@@ -104,7 +105,7 @@ def group_explorer(
             shown = table.dropna(subset=["mean"])
             ax.errorbar(
                 shown["mean"], shown[group.value].astype(str),
-                xerr=[shown["mean"] - shown["ci_low"], shown["ci_high"] - shown["mean"]],
+                xerr=_whiskers(shown["mean"], shown["ci_low"], shown["ci_high"]),
                 fmt="o", color="#005EB8", capsize=3,
             )
             ax.set_xlabel(f"mean {labels.get(measure.value, measure.value)} (95% CI)")
@@ -120,3 +121,246 @@ def group_explorer(
     group.observe(update, names="value")
     update()
     return box
+
+
+def sroi_panel(
+    impact_map: pd.DataFrame,
+    investment,
+    *,
+    discount_rate="green_book",
+    first_year_discounted: bool = True,
+    price_year=None,
+    index="nhscii_pay_and_prices",
+    max_rate: float = 0.10,
+):
+    """Sliders for deadweight, attribution, drop-off and discount rate → SROI ratio and waterfall.
+
+    The panel starts from the impact map as given (:func:`wellbeing_lib.economics.sroi`).
+    Moving a fraction slider sets that fraction for **every** outcome (a global override,
+    see :func:`wellbeing_lib.economics.apply_overrides`); moving the discount-rate slider
+    replaces the schedule with a flat rate. Sliders not yet moved leave the map's own values
+    (each outcome's) in place; "Reset" returns to the map. The ratio text and the waterfall
+    (:func:`wellbeing_lib.economics.plot_sroi_waterfall`) update when a slider is released.
+
+    Parameters
+    ----------
+    impact_map, investment
+        As :func:`wellbeing_lib.economics.sroi`.
+    discount_rate, first_year_discounted, price_year, index
+        The base case, as :func:`wellbeing_lib.economics.sroi`.
+    max_rate : float, default 0.10
+        Upper end of the discount-rate slider.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        With ``current_result`` (the :class:`~wellbeing_lib.economics.SROIResult` on show),
+        ``overrides`` (the slider values in force) and ``sliders`` (``{name: slider}``),
+        so the panel can be driven and read without a front end.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"stakeholder": ["NHS"], "outcome": ["Fewer GP visits"],
+    ...     "indicator": ["visits"], "quantity": [100], "proxy_value": [45.0],
+    ...     "proxy_source": ["PSSRU 2013"], "proxy_price_year": ["2012/13"], "duration": [2],
+    ...     "deadweight": [0.1], "displacement": [0.05], "attribution": [0.1],
+    ...     "drop_off": [0.5]})
+    >>> panel = sroi_panel(m, 4000, discount_rate=0.035)
+    >>> round(panel.current_result.ratio, 2)
+    1.24
+    >>> panel.sliders["deadweight"].value = 0.5
+    >>> round(panel.current_result.ratio, 2), panel.overrides
+    (0.69, {'deadweight': 0.5})
+    """
+    import warnings
+
+    import ipywidgets as w
+
+    from . import economics as ec
+
+    base_map = ec.validate_impact_map(impact_map)
+    settings = {"first_year_discounted": first_year_discounted, "price_year": price_year,
+                "index": index}
+    base = ec.sroi(base_map, investment, discount_rate=discount_rate, **settings)
+
+    def start_value(name: str) -> float:
+        values = base_map[name]
+        return float(values.iloc[0]) if values.nunique() == 1 else float(values.mean())
+
+    if isinstance(discount_rate, str):
+        table = ec.discount_rates()
+        rate0 = float(table.loc[table["schedule"] == discount_rate, "rate"].iloc[0])
+    else:
+        rate0 = float(discount_rate)
+    style = {"description_width": "110px"}
+    layout = w.Layout(width="380px")
+    sliders = {
+        name: w.FloatSlider(value=start_value(name), min=0.0, max=1.0, step=0.01,
+                            description=label, readout_format=".2f",
+                            continuous_update=False, style=style, layout=layout)
+        for name, label in (("deadweight", "Deadweight"), ("attribution", "Attribution"),
+                            ("drop_off", "Drop-off"))
+    }
+    sliders["discount_rate"] = w.FloatSlider(
+        value=min(rate0, max_rate), min=0.0, max=max_rate, step=0.0025,
+        description="Discount rate", readout_format=".2%", continuous_update=False,
+        style=style, layout=layout,
+    )
+    reset = w.Button(description="Reset to impact map")
+    ratio_text = w.HTML()
+    plot_out = w.Output()
+    box = w.VBox([
+        w.HBox([sliders["deadweight"], sliders["attribution"]]),
+        w.HBox([sliders["drop_off"], sliders["discount_rate"]]),
+        reset, ratio_text, plot_out,
+    ])
+    box.sliders = sliders
+    moved: set[str] = set()
+    state = {"resetting": False}
+
+    def show(result) -> None:
+        import matplotlib.pyplot as plt
+
+        box.current_result = result
+        box.overrides = {k: sliders[k].value for k in sliders if k in moved}
+        what = ", ".join(f"{k} = {v:.3g}" for k, v in box.overrides.items()) or "impact map as given"
+        payback = (f"{result.payback_years:.1f} years" if result.payback_years != float("inf")
+                   else "not within the outcomes' durations")
+        ratio_text.value = (
+            f"<b>SROI ratio £{result.ratio:.2f} : £1</b> &nbsp; present value "
+            f"£{result.total_present_value:,.0f}, investment £{result.investment_total:,.0f}, "
+            f"net present value £{result.net_present_value:,.0f}, payback {payback}"
+            f"<br><small>{what}</small>"
+        )
+        from IPython import get_ipython
+
+        if get_ipython() is not None:  # outside a kernel clear_output would print to stdout
+            plot_out.clear_output(wait=True)
+        with plot_out:
+            fig, ax = plt.subplots(figsize=(8, 4))
+            ec.plot_sroi_waterfall(result, ax=ax)
+            fig.tight_layout()
+            plt.show()
+            plt.close(fig)
+
+    def update(name: str, _change=None) -> None:
+        if state["resetting"]:
+            return
+        moved.add(name)
+        overrides = {k: sliders[k].value for k in ("deadweight", "attribution", "drop_off")
+                     if k in moved}
+        rate = sliders["discount_rate"].value if "discount_rate" in moved else discount_rate
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # price-year warning given once above
+            result = ec.sroi(ec.apply_overrides(base_map, overrides), investment,
+                             discount_rate=rate, **settings)
+        show(result)
+
+    def on_reset(_button=None) -> None:
+        state["resetting"] = True
+        try:
+            for name, slider in sliders.items():
+                slider.value = (min(rate0, max_rate) if name == "discount_rate"
+                                else start_value(name))
+        finally:
+            state["resetting"] = False
+        moved.clear()
+        show(base)
+
+    for name, slider in sliders.items():
+        slider.observe(lambda change, name=name: update(name, change), names="value")
+    reset.on_click(on_reset)
+    box.reset = on_reset
+    show(base)
+    return box
+
+
+__all__ += ["sroi_panel"]
+
+
+def outcomes_explorer(
+    changes: pd.DataFrame,
+    *,
+    clients: pd.DataFrame,
+    groups: list[str],
+    id: str = "client_id",
+    suppress: bool = True,
+):
+    """Choose a measure, a change definition and a subgroup → % improved by group, table and plot.
+
+    Parameters
+    ----------
+    changes : DataFrame
+        Output of :func:`wellbeing_lib.outcomes.change`, usually with several definitions
+        (``definition=["any", "meaningful", "reliable"]``).
+    clients : DataFrame
+        One row per client holding the ``groups`` columns.
+    groups : list of str
+        Columns offered in the "Subgroup" dropdown (practice, referral route, age band...).
+    id : str
+        Client id column shared by ``changes`` and ``clients``.
+    suppress : bool, default True
+        Suppress small counts (the published form), as
+        :func:`wellbeing_lib.outcomes.subgroup_summary` does.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        With ``current_table`` holding the table on show.  "Measure" offers "any of the
+        M measures" (improved on at least one) and each single measure.
+    """
+    import ipywidgets as w
+
+    from .outcomes import subgroup_summary
+
+    require_columns(changes, [id, "measure", "definition", "status"])
+    require_columns(clients, [id, *groups])
+    measures = list(pd.unique(changes["measure"].astype(str)))
+    any_label = f"any of the {len(measures)} measures"
+    measure = w.Dropdown(options=[any_label, *measures], description="Measure")
+    definition = w.Dropdown(
+        options=list(pd.unique(changes["definition"].astype(str))), description="Definition"
+    )
+    group = w.Dropdown(options=groups, description="Subgroup")
+    table_out, plot_out = w.Output(), w.Output()
+    box = w.VBox([w.HBox([measure, definition, group]), table_out, plot_out])
+
+    def update(_=None):
+        import matplotlib.pyplot as plt
+        from IPython.display import display
+
+        from .plots import plot_forest
+        from .privacy import publish
+
+        rows = changes[changes["definition"].astype(str) == definition.value]
+        chosen = None if measure.value == any_label else [measure.value]
+        if chosen:
+            rows = rows[rows["measure"].astype(str) == measure.value]
+        table = subgroup_summary(
+            rows, by=group.value, clients=clients, at_least=1, measures=chosen,
+            suppress=suppress, id=id,
+        )
+        box.current_table = table
+        table_out.clear_output(wait=True)
+        with table_out:
+            display(publish(table).round(3) if suppress else table.round(3))
+        plot_out.clear_output(wait=True)
+        with plot_out:
+            fig, ax = plt.subplots(figsize=(7, 0.45 * len(table) + 1.5))
+            plot_forest(
+                table, estimate="proportion", ax=ax,
+                title=f"Improved on {measure.value} ({definition.value} change) "
+                      f"by {group.value}",
+            )
+            fig.tight_layout()
+            plt.show()
+            plt.close(fig)
+
+    for control in (measure, definition, group):
+        control.observe(update, names="value")
+    update()
+    return box
+
+
+__all__ += ["outcomes_explorer"]
