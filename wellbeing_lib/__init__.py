@@ -6,7 +6,7 @@ functions that draw):
 
 ==============  ==================================================================
 ``outcomes``    instrument scoring (WEMWBS, SWEMWBS, ONS4, UCLA-3, PAM), change
-``economics``   discounting, unit costs, social return on investment
+``economics``   discounting, unit costs, service-use costing, SROI with sensitivity
 ``diagnostic``  workforce Health and Wellbeing Framework diagnostic
 ``engagement``  reach, representativeness, thematic coding, inter-coder reliability
 ``stats``       shared statistics (Wilson intervals)
@@ -54,6 +54,10 @@ _FUNCTIONS = {
     "read_table": "io",
     "score": "outcomes",
     "get_instrument": "outcomes",
+    "pair_measurements": "outcomes",
+    "improved_on_n": "outcomes",
+    "sroi": "economics",
+    "service_use_change": "economics",
     "proportion_ci": "stats",
     "mean_ci": "stats",
     "suppress_small_counts": "privacy",
