@@ -2,9 +2,9 @@
 
 The module reads top to bottom:
 
-* **reference data** — :func:`discount_rates` (HM Treasury Green Book schedules) and
-  :func:`unit_costs` (NHS reference costs, PSSRU unit costs), both shipped as CSV files with
-  their source and year;
+* **reference data** — :func:`discount_rates` (HM Treasury Green Book schedules),
+  :func:`unit_costs` (NHS reference costs, PSSRU unit costs) and :func:`financial_proxies`
+  (the HM Treasury WELLBY value), all shipped as CSV files with their source and year;
 * **discounting** — :func:`discount_factors` (vectorised) and :func:`present_value` (a tidy
   table of a value stream with its discount factors and present values);
 * **costing** — :func:`cost_service_use` (counts of service use × unit costs, one row per
@@ -83,6 +83,7 @@ __all__ = [
     "discount_factors",
     "present_value",
     "unit_costs",
+    "financial_proxies",
     "cost_service_use",
     "inflation_index",
     "restate_costs",
@@ -110,6 +111,7 @@ __all__ = [
 
 DISCOUNT_FILE = "discount_rates.csv"
 UNIT_COST_FILE = "unit_costs.csv"
+PROXY_FILE = "financial_proxies.csv"
 #: the default schedule: Green Book standard social time preference rate
 DEFAULT_SCHEDULE = "green_book"
 
@@ -433,6 +435,61 @@ def unit_costs() -> pd.DataFrame:
     4        gp_surgery_visit    45    2012/13
     """
     return read_package_table(UNIT_COST_FILE)
+
+
+def financial_proxies(name: str | None = None) -> pd.DataFrame:
+    """The shipped financial proxies for outcomes that are not costs, with source and licence.
+
+    Columns: ``proxy`` (key), ``unit`` (what one unit of the proxy is), ``value`` (central
+    value), ``low`` and ``high`` (the published range, for sensitivity analysis),
+    ``price_year``, ``currency``, ``value_type`` (the GMCA split: ``social`` here),
+    ``source``, ``year`` (of publication) and ``licence``.
+
+    Only values that are published under a licence that allows them to be bundled are
+    shipped. Today that is one proxy:
+
+    * ``wellby`` — HM Treasury's *Wellbeing Guidance for Appraisal* (Green Book
+      supplementary guidance, 2021): one WELLBY, a one-point change in life satisfaction
+      (0–10) for one person for one year, is valued at £13,000 in 2019 prices and values,
+      with a range of £10,000 to £16,000 (Open Government Licence v3.0). The figures were
+      taken from published accounts of the guidance, not read from its PDF by us.
+
+    HACT's UK Social Value Bank values are licensed CC BY-NC-ND and are never shipped:
+    supply such values yourself. No mapping from SWEMWBS/WEMWBS scores to life
+    satisfaction is shipped either, because none could be verified; to use the WELLBY for
+    a change measured on another scale, supply the conversion and its source.
+
+    Parameters
+    ----------
+    name : str, optional
+        One proxy (e.g. ``"wellby"``); all proxies when omitted.
+
+    Raises
+    ------
+    InvalidValueError
+        For an unknown proxy name.
+
+    Example
+    -------
+    >>> t = financial_proxies("wellby")
+    >>> t.loc[0, ["value", "low", "high", "price_year"]].tolist()
+    [13000, 10000, 16000, 2019]
+    >>> t.loc[0, "licence"]
+    'Open Government Licence v3.0 (Crown copyright)'
+    """
+    table = read_package_table(PROXY_FILE)
+    if name is None:
+        return table
+    known = list(table["proxy"])
+    if name not in known:
+        raise InvalidValueError(
+            "unknown financial proxy",
+            file=PROXY_FILE,
+            column="proxy",
+            expected="one of " + ", ".join(known) + " (or supply your own value and source)",
+            found=[name],
+        )
+    return table[table["proxy"] == name].reset_index(drop=True)
 
 
 def _validate_cost_table(costs: pd.DataFrame) -> pd.DataFrame:
