@@ -26,6 +26,20 @@ module does those steps:
 :func:`evidence_coverage`           staff groups each organisation's evidence covers (tidy)
 :func:`coverage_matrix`             the coverage as a matrix, one column per staff group
 :func:`evidence_gaps`               groups nobody covers (system) and each organisation's gaps
+:func:`plot_diagnostic_heatmap`     organisation x element heatmap with the system median
+:func:`org_profile`                 an organisation's elements against the system median
+:func:`plot_org_profile`            that profile as a chart
+:func:`load_staff_survey`           staff survey results with ICS and national comparators
+:func:`survey_position`             each result's national quartile and place vs the ICS
+:func:`element_survey_map`          which survey indicators speak to which element (data)
+:func:`load_staff_networks`         staff network leads' stance and comment per element
+:func:`triangulate`                 self-assessment vs survey vs networks: convergence codes
+:func:`convergence_code`            the coding rules (agreement ... dissonance) on stances
+:func:`dissonances`                 ranked dissonances with a plain-English sentence
+:func:`plot_convergence`            organisation x element matrix coloured by code
+:func:`diagnostic_findings`         positives and gaps per organisation, with their basis
+:func:`write_org_reports`           every organisation's XLSX workbook and HTML summary
+:func:`write_system_report`         the system-wide themes report (XLSX and HTML)
 ==================================  =========================================================
 
 The bundled sample (``data/workforce_diagnostic_answers.csv`` and
@@ -94,7 +108,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import DuplicateKeyError, InvalidValueError, SheetError, UnreadableFileError
+from .errors import (
+    DuplicateKeyError,
+    InvalidValueError,
+    SheetError,
+    UnmatchedRecordsError,
+    UnreadableFileError,
+)
 from .io import (
     check_allowed,
     check_numeric,
@@ -123,7 +143,29 @@ __all__ = [
     "evidence_coverage",
     "coverage_matrix",
     "evidence_gaps",
+    "load_staff_survey",
+    "survey_position",
+    "element_survey_map",
+    "load_staff_networks",
+    "convergence_code",
+    "triangulate",
+    "dissonances",
+    "plot_convergence",
+    "plot_diagnostic_heatmap",
+    "org_profile",
+    "plot_org_profile",
+    "diagnostic_findings",
+    "write_org_reports",
+    "write_system_report",
     "FRAMEWORK_FILE",
+    "ELEMENT_SURVEY_MAP_FILE",
+    "CONVERGENCE_CODES",
+    "STANCES",
+    "NETWORK_STANCES",
+    "QUARTILE_RULES",
+    "EVIDENCE_FOCUS",
+    "ORG_REPORT_SHEETS",
+    "SYSTEM_REPORT_SHEETS",
     "SCALE_FILE",
     "STAFF_GROUPS_FILE",
     "STAGING_STATUSES",
@@ -2268,3 +2310,2172 @@ def evidence_gaps(coverage: pd.DataFrame, *, groups=None, employed=None,
     cols = ["level", "organisation", "element", "n_organisations", "missing_groups",
             "n_missing", "message"]
     return out[cols]
+
+
+# ------------------------------------------------------------------ triangulation
+#: package data file mapping framework elements to staff survey indicators
+ELEMENT_SURVEY_MAP_FILE = "element_survey_map.csv"
+#: the convergence codes of the triangulation protocol (Farmer et al. 2006; O'Cathain et al.
+#: 2010), in display order
+CONVERGENCE_CODES = ("agreement", "partial agreement", "silence", "dissonance")
+#: what one source says about an organisation x element
+STANCES = ("positive", "mixed", "negative", "silent")
+#: the sources compared by :func:`triangulate`, and the column holding each one's stance
+SOURCE_COLUMNS = {"self-assessment": "self_stance", "staff survey": "survey_stance",
+                  "staff networks": "network_stance"}
+#: default staff network stances -> score (1 best, -1 worst); "concerned" is a negative view
+NETWORK_STANCES = {"positive": 1.0, "mixed": 0.0, "concerned": -1.0}
+#: rules for placing a survey result within the national worst / average / best
+QUARTILE_RULES = ("midpoints", "range")
+QUARTILE_LABELS = ("bottom quartile", "second quartile", "third quartile", "top quartile")
+#: columns :func:`load_staff_survey` requires
+SURVEY_COLUMNS = ("organisation", "indicator", "year", "value", "responses", "national_worst",
+                  "national_average", "national_best")
+#: default thresholds of :func:`triangulate`
+SELF_HIGH = 3.0  # mean maturity at or above "Embedded": the organisation rates itself mature
+SELF_LOW = 1.5  # mean maturity at or below half-way from "Planning" to "Developing"
+SURVEY_HIGH = 3.5  # weighted mean quartile: top quartile
+SURVEY_LOW = 1.5  # weighted mean quartile: bottom quartile
+NETWORK_HIGH = 0.5  # mean network score (positive 1, mixed 0, concerned -1)
+NETWORK_LOW = -0.5
+MIN_SOURCES = 2
+#: fewest survey responses a result needs to be used (counts of 1-7 are suppressed)
+MIN_RESPONSES = 8
+
+
+def _clean_text(values: pd.Series) -> pd.Series:
+    """Text with inner whitespace collapsed and ends trimmed (missing stays missing)."""
+    return values.astype(str).str.replace(r"\s+", " ", regex=True).str.strip()
+
+
+def _require_text(data: pd.DataFrame, column: str, what: str) -> pd.Series:
+    text = _clean_text(data[column])
+    blank = _blank(text)
+    if blank.any():
+        _fail(f"missing {column} in {what}", data, column, blank,
+              expected=f"a {column} on every row", found=[])
+    return text
+
+
+def _as_bool(data: pd.DataFrame, column: str) -> pd.Series:
+    raw = data[column]
+    if pd.api.types.is_bool_dtype(raw):
+        return raw.astype(bool)
+    text = raw.astype(str).str.strip().str.casefold()
+    mapping = {"true": True, "yes": True, "1": True, "1.0": True,
+               "false": False, "no": False, "0": False, "0.0": False}
+    out = text.map(mapping)
+    bad = out.isna()
+    if bad.any():
+        _fail(f"{column} is not true/false", data, column, bad,
+              expected="True or False (yes/no, 1/0)")
+    return out.astype(bool)
+
+
+def load_staff_survey(path_or_frame) -> pd.DataFrame:
+    """Read and validate organisation-level staff survey results (tidy form).
+
+    Parameters
+    ----------
+    path_or_frame : str, Path or DataFrame
+        One row per organisation x indicator x year, as the bundled
+        ``data/workforce_staff_survey.csv``: ``organisation``, ``indicator`` (a
+        sub-score such as "Health and safety climate" or a question such as
+        "Organisation takes positive action on health and wellbeing"), ``year``,
+        ``value`` (the organisation's result), ``responses`` (respondents),
+        ``national_worst``, ``national_average``, ``national_best`` (the national
+        benchmark group's results, as in the published benchmark reports) -
+        required; ``unit``, ``ics_average``, ``benchmark_group`` and
+        ``higher_is_better`` (default True) - optional.
+
+    Returns
+    -------
+    DataFrame
+        A validated copy: the columns above (``unit`` and ``benchmark_group`` missing
+        when not given), ``year`` and ``responses`` as integers.  When
+        ``ics_average`` is absent (or blank on a row) it is the response-weighted
+        mean of the organisations in the file for the same indicator and year:
+        sum(value x responses) / sum(responses).
+
+    Raises
+    ------
+    MissingColumnError
+        A required column is absent.
+    InvalidValueError
+        A blank organisation or indicator, a missing or non-numeric value, responses
+        that are not whole numbers of at least 0, or national comparators out of
+        order (worst < average < best is required when higher is better; worst >
+        average > best when lower is better) - naming file, column and rows.
+    DuplicateKeyError
+        The same organisation, indicator and year on more than one row.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> s = load_staff_survey(pd.DataFrame({
+    ...     "organisation": ["Trust A", "Trust B"], "indicator": "Burnout", "year": 2021,
+    ...     "value": [4.0, 5.0], "responses": [100, 300], "national_worst": 3.8,
+    ...     "national_average": 4.3, "national_best": 4.8}))
+    >>> s[["organisation", "value", "ics_average", "higher_is_better"]]
+      organisation  value  ics_average  higher_is_better
+    0      Trust A    4.0         4.75              True
+    1      Trust B    5.0         4.75              True
+    """
+    if isinstance(path_or_frame, pd.DataFrame):
+        data = path_or_frame
+    else:
+        data = read_table(path_or_frame)
+    require_columns(data, SURVEY_COLUMNS, what="staff survey results")
+    out = data.copy()
+    out.attrs = dict(data.attrs)
+    out["organisation"] = _require_text(out, "organisation", "staff survey results")
+    out["indicator"] = _require_text(out, "indicator", "staff survey results")
+    comparators = ["national_worst", "national_average", "national_best"]
+    values = check_numeric(out, ["value", *comparators], allow_missing=False)
+    counts = check_numeric(out, ["responses"], low=0, integer=True, allow_missing=False)
+    years = check_numeric(out, ["year"], low=1900, high=2200, integer=True, allow_missing=False)
+    for col in ["value", *comparators]:
+        out[col] = values[col]
+    out["responses"] = counts["responses"].astype("int64")
+    out["year"] = years["year"].astype("int64")
+    out["higher_is_better"] = (_as_bool(out, "higher_is_better")
+                               if "higher_is_better" in out.columns else True)
+    for col in ("unit", "benchmark_group"):
+        if col not in out.columns:
+            out[col] = np.nan
+    w, a, b = (values[c].to_numpy() for c in comparators)
+    up = out["higher_is_better"].to_numpy()
+    ordered = np.where(up, (w < a) & (a < b), (w > a) & (a > b))
+    if not ordered.all():
+        bad = ~ordered
+        _fail("national comparators out of order", out, comparators, bad,
+              expected="worst < average < best when higher is better (worst > average > best "
+                       "when higher_is_better is False)",
+              found=[f"{x:g} / {y:g} / {z:g}" for x, y, z in zip(w[bad], a[bad], b[bad])])
+    dup = out.duplicated(["organisation", "indicator", "year"], keep=False)
+    if dup.any():
+        pairs = out.loc[dup, ["organisation", "indicator", "year"]].drop_duplicates()
+        _fail("the same indicator and year appear more than once for an organisation", out,
+              ["organisation", "indicator", "year"], dup,
+              expected="one row per organisation x indicator x year",
+              found=[f"{o} / {i} / {y}" for o, i, y in pairs.itertuples(index=False, name=None)],
+              cls=DuplicateKeyError)
+    weighted = (out["value"] * out["responses"]).groupby(
+        [out["indicator"], out["year"]]).transform("sum")
+    total = out.groupby(["indicator", "year"])["responses"].transform("sum")
+    computed = weighted / total.where(total > 0)
+    if "ics_average" in out.columns:
+        given = check_numeric(out, ["ics_average"])["ics_average"]
+        out["ics_average"] = given.fillna(computed)
+    else:
+        out["ics_average"] = computed
+    first = ["organisation", "indicator", "year", "unit", "value", "responses", "ics_average",
+             "benchmark_group", *comparators, "higher_is_better"]
+    return out[first + [c for c in out.columns if c not in first]]
+
+
+def survey_position(survey, *, year=None, rule: str = "midpoints",
+                    min_responses: int = MIN_RESPONSES) -> pd.DataFrame:
+    """Each organisation's staff survey results against the ICS average and the national range.
+
+    Parameters
+    ----------
+    survey : DataFrame, str or Path
+        Staff survey results (anything :func:`load_staff_survey` accepts).
+    year : int or list of int, optional
+        The survey year(s) to use; default each organisation's latest year.
+    rule : {"midpoints", "range"}, default "midpoints"
+        How the national quartile is found when only the benchmark group's worst,
+        average and best are published (see Notes).
+    min_responses : int, default 8
+        Results from fewer responses are not placed (``usable`` False; position
+        and quartile missing): counts of 1-7 are suppressed in this library
+        (:mod:`wellbeing_lib.privacy`), and so are results based on them.
+
+    Returns
+    -------
+    DataFrame
+        One row per organisation x indicator x year, sorted that way:
+        ``organisation``, ``indicator``, ``year``, ``unit``, ``value``,
+        ``responses``, ``ics_average``, ``vs_ics`` ("better than the ICS
+        average", "worse than ...", "same as ..."), ``national_worst``,
+        ``national_average``, ``national_best``, ``position`` (0 = national
+        worst, 1 = best), ``quartile`` (1 = bottom ... 4 = top), ``quartile_label``,
+        ``outside_range`` (the value lies beyond worst or best: position clipped),
+        ``usable`` and ``rule``.
+
+    Notes
+    -----
+    Published staff survey benchmark tables give, for each benchmark group, the
+    worst, average and best organisation results - not quartiles.  The rules:
+
+    * ``"midpoints"`` (default): the average is taken as the middle of the
+      group and each half is assumed evenly spread, so the quartile boundaries
+      are (worst + average) / 2, average and (average + best) / 2.  Position
+      p = 0.5 (v - worst) / (average - worst) below the average and
+      0.5 + 0.5 (v - average) / (best - average) above it.
+    * ``"range"``: four equal quarters of worst ... best; p = (v - worst) /
+      (best - worst).
+
+    Quartile = 1 + floor(4p), capped at 4 (a value on a boundary goes up).  When
+    lower is better (``higher_is_better`` False) the same formulas apply, since
+    worst and best swap sides.  Both rules are approximations: with the
+    organisations' own results for the whole benchmark group, compute exact
+    quartiles instead.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"organisation": ["A", "B", "C"], "indicator": "H&S climate",
+    ...     "year": 2021, "value": [4.08, 4.25, 5.0], "responses": [1353, 900, 5],
+    ...     "national_worst": 3.9, "national_average": 4.6, "national_best": 5.4})
+    >>> survey_position(s)[["organisation", "position", "quartile", "quartile_label", "usable"]]
+      organisation  position  quartile   quartile_label  usable
+    0            A  0.128571         1  bottom quartile    True
+    1            B  0.250000         2  second quartile    True
+    2            C       NaN      <NA>              NaN   False
+    """
+    if rule not in QUARTILE_RULES:
+        raise ValueError(f"rule must be one of {', '.join(QUARTILE_RULES)}; got {rule!r}")
+    s = load_staff_survey(survey)
+    if year is None:
+        s = s[s["year"] == s.groupby("organisation")["year"].transform("max")]
+    else:
+        wanted = [int(y) for y in np.atleast_1d(year)]
+        s = s[s["year"].isin(wanted)]
+        if s.empty:
+            raise InvalidValueError("no staff survey results for the year asked for",
+                                    file=source_of(s), column="year",
+                                    expected=f"results for {', '.join(map(str, wanted))}")
+    v, w = s["value"], s["national_worst"]
+    a, b = s["national_average"], s["national_best"]
+    if rule == "midpoints":
+        sign = np.where(s["higher_is_better"], 1.0, -1.0)
+        below = (v - a) * sign <= 0
+        p = np.where(below, 0.5 * (v - w) / (a - w), 0.5 + 0.5 * (v - a) / (b - a))
+    else:
+        p = ((v - w) / (b - w)).to_numpy()
+    p = np.asarray(p, dtype="float64")
+    outside = (p < -_EPS) | (p > 1 + _EPS)
+    p = np.clip(p, 0.0, 1.0)
+    quartile = np.minimum(np.floor(4 * p + 1e-9), 3).astype("int64") + 1
+    usable = (s["responses"] >= min_responses).to_numpy()
+    diff = ((v - s["ics_average"]) * np.where(s["higher_is_better"], 1.0, -1.0)).round(9)
+    out = pd.DataFrame({
+        "organisation": s["organisation"], "indicator": s["indicator"], "year": s["year"],
+        "unit": s["unit"], "value": v, "responses": s["responses"],
+        "ics_average": s["ics_average"],
+        "vs_ics": np.select([diff > 0, diff < 0, diff == 0],
+                            ["better than the ICS average", "worse than the ICS average",
+                             "same as the ICS average"], default=""),
+        "national_worst": w, "national_average": a, "national_best": b,
+        "position": np.where(usable, p, np.nan),
+        "quartile": pd.array(np.where(usable, quartile, 0), dtype="Int64"),
+        "outside_range": outside,
+        "usable": usable,
+        "rule": rule,
+    })
+    out.loc[~usable, "quartile"] = pd.NA
+    out.insert(out.columns.get_loc("quartile") + 1, "quartile_label",
+               out["quartile"].map(dict(enumerate(QUARTILE_LABELS, start=1)),
+                                   na_action="ignore").astype("str"))
+    out["vs_ics"] = out["vs_ics"].where(s["ics_average"].notna(), "").astype("str")
+    return out.sort_values(["organisation", "indicator", "year"], kind="stable"
+                           ).reset_index(drop=True)
+
+
+def element_survey_map(table=None, *, questions=None) -> pd.DataFrame:
+    """Which staff survey indicators speak to which framework element (package data or yours).
+
+    The bundled map (``data/element_survey_map.csv``) is wellbeing_lib's judgement,
+    with the reasoning in its ``rationale`` column, for example: *Environment* ->
+    "Health and safety climate" (whether staff feel the workplace is safe and
+    resourced); *Improving personal health and wellbeing* -> "Organisation takes
+    positive action on health and wellbeing"; *Managers and leaders* -> "Line
+    management" and "Compassionate leadership" (NHS Staff Survey sub-scores not in
+    the bundled sample) with "Health and safety climate" as a supporting
+    indicator; *Data insights* -> none (no survey indicator measures whether an
+    organisation uses wellbeing data, so the survey is silent there by design).
+
+    Parameters
+    ----------
+    table : DataFrame, str or Path, optional
+        Your own map with ``element`` and ``indicator`` columns (``weight``,
+        default 1, and ``role``, default "primary", optional).  Rows with a blank
+        indicator record an element with no indicator and are dropped.
+    questions : DataFrame, optional
+        An adapted question table, whose elements the map must use (default
+        :func:`framework`).
+
+    Returns
+    -------
+    DataFrame
+        One row per element x indicator: ``element``, ``indicator``, ``role``,
+        ``weight`` (primary 1, supporting 0.5 in the bundled map: the weight of the
+        indicator's position in the element's survey signal), then any other
+        columns (``rationale``, ``source``, ``year`` ...).
+
+    Example
+    -------
+    >>> m = element_survey_map()
+    >>> m.loc[m["element"] == "Environment", ["indicator", "role", "weight"]]
+                        indicator     role  weight
+    11  Health and safety climate  primary     1.0
+    >>> "Data insights" in set(m["element"])
+    False
+    """
+    if table is None:
+        m = read_package_table(ELEMENT_SURVEY_MAP_FILE)
+    elif isinstance(table, pd.DataFrame):
+        m = table.copy()
+        m.attrs = dict(table.attrs)
+    else:
+        m = read_table(table)
+    require_columns(m, ["element", "indicator"], what="element-survey map")
+    m["element"] = _require_text(m, "element", "element-survey map")
+    m["indicator"] = _clean_text(m["indicator"])
+    known = list(pd.unique(_questions(questions)["element"]))
+    bad = ~m["element"].isin(known)
+    if bad.any():
+        _fail("unknown element in the element-survey map", m, "element", bad,
+              expected="one of " + "; ".join(known))
+    if "role" not in m.columns:
+        m["role"] = "primary"
+    if "weight" not in m.columns:
+        m["weight"] = 1.0
+    m = m[~_blank(m["indicator"])]
+    m["weight"] = check_numeric(m, ["weight"], allow_missing=False)["weight"]
+    if (m["weight"] <= 0).any():
+        _fail("weight must be above 0", m, "weight", (m["weight"] <= 0).to_numpy(),
+              expected="a positive weight for every indicator row")
+    dup = m.duplicated(["element", "indicator"], keep=False)
+    if dup.any():
+        _fail("indicator repeated for an element in the element-survey map", m,
+              "indicator", dup, expected="each element x indicator once", cls=DuplicateKeyError)
+    first = ["element", "indicator", "role", "weight"]
+    return m[first + [c for c in m.columns if c not in first]].reset_index(drop=True)
+
+
+def load_staff_networks(path_or_frame, *, stances=None, questions=None) -> pd.DataFrame:
+    """Read and validate staff network leads' views, per organisation x element.
+
+    Parameters
+    ----------
+    path_or_frame : str, Path or DataFrame
+        One row per organisation x element x network, as the bundled
+        ``data/workforce_staff_networks.csv``: ``organisation``, ``element`` (a
+        framework element; case and spacing ignored), ``stance`` - required;
+        ``network`` (the network whose lead spoke), ``comment`` and ``members``
+        (the network's size, a staff count) - optional.
+    stances : mapping, optional
+        Stance -> score from -1 (worst) to 1 (best); default
+        ``{"positive": 1, "mixed": 0, "concerned": -1}``.  Case is ignored.
+    questions : DataFrame, optional
+        An adapted question table (default :func:`framework`).
+
+    Returns
+    -------
+    DataFrame
+        A validated copy with ``element`` spelled as in the framework, ``stance``
+        in lower case, ``stance_score`` and ``network``/``comment``/``members``
+        (missing when not given).
+
+    Raises
+    ------
+    MissingColumnError, InvalidValueError, DuplicateKeyError
+        A required column absent; a blank organisation, unknown element or stance
+        outside ``stances``; the same network speaking twice on an element of an
+        organisation.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> n = load_staff_networks(pd.DataFrame({
+    ...     "organisation": "Trust A", "element": ["environment", "Relationships"],
+    ...     "network": "Carers network", "stance": ["Concerned", "positive"]}))
+    >>> n[["element", "stance", "stance_score"]]
+             element     stance  stance_score
+    0    Environment  concerned          -1.0
+    1  Relationships   positive           1.0
+    """
+    if isinstance(path_or_frame, pd.DataFrame):
+        data = path_or_frame
+    else:
+        data = read_table(path_or_frame)
+    require_columns(data, ["organisation", "element", "stance"], what="staff network views")
+    stances = NETWORK_STANCES if stances is None else stances
+    scores_of = {str(k).strip().casefold(): float(v) for k, v in dict(stances).items()}
+    if not scores_of or any(not -1 <= v <= 1 for v in scores_of.values()):
+        raise ValueError("stances must map each stance to a score from -1 to 1; got "
+                         f"{dict(stances)!r}")
+    out = data.copy()
+    out.attrs = dict(data.attrs)
+    out["organisation"] = _require_text(out, "organisation", "staff network views")
+    known = list(pd.unique(_questions(questions)["element"]))
+    by_key = {e.casefold(): e for e in known}
+    element = _require_text(out, "element", "staff network views").str.casefold().map(by_key)
+    bad = element.isna()
+    if bad.any():
+        _fail("unknown element in staff network views", out, "element", bad,
+              expected="one of " + "; ".join(known))
+    out["element"] = element.astype("str")
+    stance = _require_text(out, "stance", "staff network views").str.casefold()
+    bad = ~stance.isin(list(scores_of))
+    if bad.any():
+        _fail("unknown stance in staff network views", out, "stance", bad,
+              expected="one of " + ", ".join(scores_of))
+    out["stance"] = stance
+    out["stance_score"] = stance.map(scores_of).astype("float64")
+    for col in ("network", "comment"):
+        out[col] = (_clean_text(out[col]) if col in out.columns
+                    else pd.Series(np.nan, index=out.index, dtype="str"))
+    if "members" in out.columns:
+        out["members"] = check_numeric(out, ["members"], low=0, integer=True)["members"]
+    else:
+        out["members"] = np.nan
+    named = out["network"].notna()
+    dup = named & out.duplicated(["organisation", "element", "network"], keep=False)
+    if dup.any():
+        _fail("a network gives more than one view on the same element", out,
+              ["organisation", "element", "network"], dup,
+              expected="one row per organisation x element x network",
+              found=list(out.loc[dup, "network"]), cls=DuplicateKeyError)
+    first = ["organisation", "element", "network", "stance", "stance_score", "comment",
+             "members"]
+    return out[first + [c for c in out.columns if c not in first]]
+
+
+def _pair_code(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Convergence code of two sources' stances, element-wise."""
+    silent = (a == "silent") | (b == "silent")
+    opposite = ((a == "positive") & (b == "negative")) | ((a == "negative") & (b == "positive"))
+    return np.select([silent, opposite, a == b],
+                     ["silence", "dissonance", "agreement"], default="partial agreement")
+
+
+def convergence_code(data: pd.DataFrame, *, columns=None, min_sources: int = MIN_SOURCES
+                     ) -> pd.Series:
+    """The convergence code of each row from the stances of its sources.
+
+    Triangulation protocol (Farmer et al. 2006; O'Cathain et al. 2010): findings
+    from each source are set side by side per theme and coded as agreement,
+    partial agreement, silence or dissonance.  Here a theme is an organisation x
+    framework element and each source's finding is a stance (``positive``,
+    ``mixed``, ``negative`` or ``silent``).  The rules, in order:
+
+    1. **dissonance** - one speaking source is positive and another negative;
+    2. **silence** - fewer than ``min_sources`` sources speak (nothing to check
+       the finding against);
+    3. **agreement** - every speaking source takes the same stance;
+    4. **partial agreement** - otherwise: they differ by one step (one says
+       mixed, another positive or negative).
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per theme with a stance column per source.
+    columns : list of str, optional
+        The stance columns; default ``self_stance``, ``survey_stance``,
+        ``network_stance``.
+    min_sources : int, default 2
+        Speaking sources needed for agreement or partial agreement; with 3 (and
+        three sources) any silent source makes the code silence, unless there is
+        dissonance.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> stances = pd.DataFrame({
+    ...     "self_stance": ["positive", "positive", "positive", "positive", "mixed"],
+    ...     "survey_stance": ["positive", "mixed", "silent", "negative", "silent"],
+    ...     "network_stance": ["positive", "positive", "silent", "silent", "mixed"]})
+    >>> convergence_code(stances).tolist()
+    ['agreement', 'partial agreement', 'silence', 'dissonance', 'agreement']
+    >>> convergence_code(stances, min_sources=3).tolist()
+    ['agreement', 'partial agreement', 'silence', 'dissonance', 'silence']
+    """
+    columns = list(SOURCE_COLUMNS.values()) if columns is None else list(columns)
+    if len(columns) < 2:
+        raise ValueError("convergence needs at least two sources' stance columns")
+    if not isinstance(min_sources, (int, np.integer)) or not 2 <= min_sources <= len(columns):
+        raise ValueError(f"min_sources must be a whole number from 2 to {len(columns)}; "
+                         f"got {min_sources!r}")
+    require_columns(data, columns, what="source stances")
+    for col in columns:
+        check_allowed(data, col, STANCES, allow_missing=False)
+    st = data[columns].astype("str").to_numpy()
+    positive = (st == "positive").any(axis=1)
+    negative = (st == "negative").any(axis=1)
+    mixed = (st == "mixed").any(axis=1)
+    speaking = (st != "silent").sum(axis=1)
+    distinct = positive.astype(int) + negative.astype(int) + mixed.astype(int)
+    code = np.select([positive & negative, speaking < min_sources, distinct == 1],
+                     ["dissonance", "silence", "agreement"], default="partial agreement")
+    return pd.Series(code, index=data.index, name="code", dtype="str")
+
+
+def _check_pair(name_low, low, name_high, high):
+    for name, value in ((name_low, low), (name_high, high)):
+        if not isinstance(value, (int, float, np.integer, np.floating)) or not np.isfinite(value):
+            raise ValueError(f"{name} must be a finite number; got {value!r}")
+    if low >= high:
+        raise ValueError(f"{name_low} ({low}) must be below {name_high} ({high})")
+
+
+def _lower_first(text: pd.Series) -> pd.Series:
+    return text.str[:1].str.lower() + text.str[1:]
+
+
+def _fmt(values: pd.Series, digits: int = 2) -> pd.Series:
+    return values.round(digits).map(lambda x: f"{x:.{digits}f}", na_action="ignore").astype("str")
+
+
+def triangulate(
+    scores: pd.DataFrame,
+    *,
+    survey=None,
+    networks=None,
+    element_map=None,
+    year=None,
+    quartile_rule: str = "midpoints",
+    scale=None,
+    stances=None,
+    self_high: float = SELF_HIGH,
+    self_low: float = SELF_LOW,
+    survey_high: float = SURVEY_HIGH,
+    survey_low: float = SURVEY_LOW,
+    network_high: float = NETWORK_HIGH,
+    network_low: float = NETWORK_LOW,
+    min_completeness: float = MIN_COMPLETENESS,
+    min_sources: int = MIN_SOURCES,
+    min_responses: int = MIN_RESPONSES,
+) -> pd.DataFrame:
+    """Set the self-assessment beside the staff survey and staff networks; code convergence.
+
+    Hertfordshire and West Essex triangulated each organisation's diagnostic with
+    staff network leads' views and the staff survey.  For each organisation x
+    element this reduces each source to a stance, then codes how the sources
+    converge (:func:`convergence_code`), scores how far apart dissonant sources
+    are, and writes one plain-English sentence.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        :func:`score_diagnostic` output (``organisation``, ``element``,
+        ``completeness_pct``, ``mean_maturity``).
+    survey : DataFrame, str or Path, optional
+        Staff survey results (:func:`load_staff_survey`).  Without it the survey
+        is silent everywhere.
+    networks : DataFrame, str or Path, optional
+        Staff network views (:func:`load_staff_networks`).  Without it the
+        networks are silent everywhere.
+    element_map : DataFrame, str or Path, optional
+        Element -> survey indicator map (default :func:`element_survey_map`).
+    year : int, optional
+        Survey year to use (default each organisation's latest).
+    quartile_rule : {"midpoints", "range"}
+        See :func:`survey_position`.
+    scale : optional
+        The maturity scale the scores use (default 0-4), for the self score.
+    stances : mapping, optional
+        Network stance -> score, as :func:`load_staff_networks`.
+    self_high, self_low : float, default 3.0, 1.5
+        Self-assessment stance from the element's mean maturity: positive ("rates
+        itself mature") at or above ``self_high``, negative at or below
+        ``self_low``, mixed between; silent when less than ``min_completeness`` %
+        of the element's questions are answered.
+    survey_high, survey_low : float, default 3.5, 1.5
+        Survey stance from the weighted mean national quartile (1-4) of the
+        indicators mapped to the element (weights from the map; results with
+        fewer than ``min_responses`` responses left out): positive at or above
+        ``survey_high`` (top quartile), negative at or below ``survey_low``
+        (bottom quartile), mixed between; silent when no mapped indicator has a
+        result.
+    network_high, network_low : float, default 0.5, -0.5
+        Network stance from the mean stance score of the networks that spoke:
+        positive at or above ``network_high``, negative (concerned) at or below
+        ``network_low``; silent when no network spoke about the element.
+    min_completeness : float, default 50
+        As :func:`system_summary`.
+    min_sources : int, default 2
+        See :func:`convergence_code`.
+    min_responses : int, default 8
+        See :func:`survey_position`.
+
+    Returns
+    -------
+    DataFrame
+        One row per organisation x element (organisations of ``scores`` first, in
+        order, then any only in the survey or network files; elements in order):
+
+        * self-assessment: ``self_mean``, ``self_completeness``, ``self_stance``,
+          ``self_score`` = (mean - mid-point of the scale) / half its range, -1 to 1;
+        * survey: ``survey_year``, ``survey_indicators``, ``survey_quartile``
+          (weighted mean), ``survey_position`` (weighted mean, 0-1),
+          ``survey_detail``, ``survey_stance``, ``survey_score`` = 2 x position - 1;
+        * networks: ``n_networks``, ``network_views`` (e.g. "concerned 2"),
+          ``network_comments``, ``network_stance``, ``network_score`` (mean);
+        * convergence: ``n_sources`` (speaking), ``silent_sources``,
+          ``self_vs_survey``, ``self_vs_networks``, ``survey_vs_networks`` (the
+          pairwise codes), ``code``, ``dissonance_score`` = the sum, over pairs of
+          speaking sources with opposite stances, of the distance between their
+          scores (0 without dissonance; larger when more sources disagree and
+          disagree more), and ``sentence``.
+
+    Notes
+    -----
+    The three scores (self, survey, network) are put on one -1 ... 1 scale only
+    to rank dissonances; the codes depend on the stances alone.  Each threshold
+    is a keyword argument, so the rules can be tightened or loosened and the
+    choice reported.
+
+    Raises
+    ------
+    UnmatchedRecordsError
+        An organisation in the survey or network file that is not in ``scores``
+        (usually a spelling difference: the match is exact).
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> scores = pd.DataFrame({"organisation": "Trust A", "element": ["Environment"],
+    ...     "completeness_pct": [100.0], "mean_maturity": [3.44]})
+    >>> survey = pd.DataFrame({"organisation": ["Trust A"],
+    ...     "indicator": "Health and safety climate", "year": 2021, "value": 4.08,
+    ...     "responses": 1353, "national_worst": 3.9, "national_average": 4.6,
+    ...     "national_best": 5.4})
+    >>> networks = pd.DataFrame({"organisation": "Trust A", "element": "Environment",
+    ...     "network": ["Carers network", "LGBTQ+ network"], "stance": "concerned"})
+    >>> t = triangulate(scores, survey=survey, networks=networks)
+    >>> t[["self_stance", "survey_stance", "network_stance", "code", "dissonance_score"]]
+      self_stance survey_stance network_stance        code  dissonance_score
+    0    positive      negative       negative  dissonance          3.182857
+    >>> print(t.loc[0, "sentence"])
+    Trust A rates itself mature on Environment (mean 3.44 of 4), staff survey health and safety climate in the bottom quartile (2021), staff networks concerned (concerned 2)
+    """
+    require_columns(scores, ["organisation", "element", "completeness_pct", "mean_maturity"],
+                    what="diagnostic scores")
+    _check_pair("self_low", self_low, "self_high", self_high)
+    _check_pair("survey_low", survey_low, "survey_high", survey_high)
+    _check_pair("network_low", network_low, "network_high", network_high)
+    scale = maturity_scale(scale)
+    lo_pts, hi_pts = float(scale["points"].min()), float(scale["points"].max())
+    values = check_numeric(scores, ["completeness_pct", "mean_maturity"])
+    orgs = list(pd.unique(scores["organisation"].astype("str")))
+    els = list(pd.unique(scores["element"].astype("str")))
+
+    positions = (survey_position(survey, year=year, rule=quartile_rule,
+                                 min_responses=min_responses) if survey is not None else None)
+    views = load_staff_networks(networks, stances=stances) if networks is not None else None
+    extra = []
+    for frame, what in ((positions, "staff survey"), (views, "staff network")):
+        if frame is None:
+            continue
+        unknown = [o for o in pd.unique(frame["organisation"]) if o not in orgs]
+        if unknown:
+            raise UnmatchedRecordsError(
+                f"organisations in the {what} file have no diagnostic scores",
+                column="organisation", found=unknown,
+                expected="the same organisation names as the diagnostic (exact spelling); "
+                         "an organisation that has not started the diagnostic still has score "
+                         "rows (with no answers) when loaded with its cover sheet")
+        extra += [e for e in pd.unique(frame.get("element", pd.Series(dtype="str")))
+                  if e not in els and e not in extra]
+    els += extra
+
+    keys = ["organisation", "element"]
+    grid = pd.DataFrame({"organisation": np.repeat(orgs, len(els)),
+                         "element": np.tile(els, len(orgs))})
+    index = pd.MultiIndex.from_frame(grid)
+
+    # self-assessment
+    own = pd.DataFrame({"organisation": scores["organisation"].astype("str"),
+                        "element": scores["element"].astype("str"),
+                        "mean": values["mean_maturity"], "done": values["completeness_pct"]})
+    own = own.drop_duplicates(keys).set_index(keys).reindex(index)
+    grid["self_mean"] = own["mean"].to_numpy()
+    grid["self_completeness"] = own["done"].fillna(0.0).to_numpy()
+    speaks = grid["self_mean"].notna() & (grid["self_completeness"] >= min_completeness - _EPS)
+    m = grid["self_mean"]
+    grid["self_stance"] = np.select(
+        [~speaks, m >= self_high - _EPS, m <= self_low + _EPS],
+        ["silent", "positive", "negative"], default="mixed")
+    mid, half = (lo_pts + hi_pts) / 2, (hi_pts - lo_pts) / 2
+    grid["self_score"] = ((m - mid) / half).where(speaks)
+
+    # staff survey
+    grid["survey_year"] = pd.array([pd.NA] * len(grid), dtype="Int64")
+    for col in ("survey_indicators", "survey_detail"):
+        grid[col] = pd.Series(np.nan, index=grid.index, dtype="str")
+    grid["survey_quartile"] = np.nan
+    grid["survey_position"] = np.nan
+    note = pd.Series("no staff survey results were given", index=grid.index, dtype="str")
+    if positions is not None:
+        emap = element_survey_map(element_map)
+        emap = emap.assign(_key=emap["indicator"].str.casefold())
+        pos = positions.assign(_key=positions["indicator"].str.casefold())
+        linked = emap[["element", "weight", "_key"]].merge(pos, on="_key", how="inner")
+        in_survey = grid["organisation"].isin(set(positions["organisation"]))
+        mapped = grid["element"].isin(set(emap["element"]))
+        note = pd.Series(np.select(
+            [~in_survey, ~mapped],
+            ["no staff survey results for this organisation",
+             "no staff survey indicator is mapped to this element"],
+            default="no usable staff survey result for the indicators mapped to this "
+                    "element"), index=grid.index, dtype="str")
+        used = linked[linked["usable"]].copy()
+        used["_wq"] = used["weight"] * used["quartile"].astype("float64")
+        used["_wp"] = used["weight"] * used["position"]
+        used["_phrase"] = (_lower_first(used["indicator"]) + " in the " + used["quartile_label"])
+        used["_detail"] = (used["indicator"] + " " + used["value"].map("{:g}".format)
+                           + " (" + used["quartile_label"] + "; national "
+                           + used["national_worst"].map("{:g}".format) + "-"
+                           + used["national_best"].map("{:g}".format)
+                           + (", ICS " + _fmt(used["ics_average"])).fillna("") + ")")
+        used = used.sort_values(["organisation", "element", "weight", "indicator"],
+                                ascending=[True, True, False, True], kind="stable")
+        g = used.groupby(keys, sort=False)
+        agg = pd.DataFrame({
+            "year": g["year"].max(),
+            "indicators": g["indicator"].agg("; ".join),
+            "phrase": g["_phrase"].agg(" and ".join),
+            "detail": g["_detail"].agg("; ".join),
+            "quartile": g["_wq"].sum() / g["weight"].sum(),
+            "position": g["_wp"].sum() / g["weight"].sum(),
+        }).reindex(index)
+        grid["survey_year"] = pd.array(agg["year"].to_numpy(), dtype="Int64")
+        grid["survey_indicators"] = agg["indicators"].to_numpy()
+        grid["survey_detail"] = agg["detail"].to_numpy()
+        grid["survey_quartile"] = agg["quartile"].to_numpy()
+        grid["survey_position"] = agg["position"].to_numpy()
+        phrase = pd.Series(agg["phrase"].to_numpy(), index=grid.index, dtype="str")
+    else:
+        phrase = pd.Series(np.nan, index=grid.index, dtype="str")
+    q = grid["survey_quartile"]
+    grid["survey_stance"] = np.select(
+        [q.isna(), q >= survey_high - _EPS, q <= survey_low + _EPS],
+        ["silent", "positive", "negative"], default="mixed")
+    grid["survey_score"] = 2 * grid["survey_position"] - 1
+
+    # staff networks
+    grid["n_networks"] = 0
+    grid["network_views"] = pd.Series(np.nan, index=grid.index, dtype="str")
+    grid["network_comments"] = pd.Series(np.nan, index=grid.index, dtype="str")
+    grid["network_score"] = np.nan
+    if views is not None:
+        v = views.copy()
+        stance_order = {s: i for i, s in enumerate(sorted(
+            pd.unique(v["stance"]), key=lambda s: -v.loc[v["stance"] == s,
+                                                          "stance_score"].iloc[0]))}
+        counts = v.groupby([*keys, "stance"], sort=False).size().rename("n").reset_index()
+        counts["_order"] = counts["stance"].map(stance_order)
+        counts = counts.sort_values([*keys, "_order"], kind="stable")
+        counts["_text"] = counts["stance"] + " " + counts["n"].astype("str")
+        who = v["network"].fillna("network")
+        v["_comment"] = (who + ": " + v["comment"].fillna("(no comment)"))
+        g = v.groupby(keys, sort=False)
+        agg = pd.DataFrame({
+            "n": g.size(),
+            "score": g["stance_score"].mean(),
+            "comments": g["_comment"].agg(" | ".join),
+        })
+        agg["views"] = counts.groupby(keys, sort=False)["_text"].agg(", ".join)
+        agg = agg.reindex(index)
+        grid["n_networks"] = agg["n"].fillna(0).astype("int64").to_numpy()
+        grid["network_views"] = agg["views"].to_numpy()
+        grid["network_comments"] = agg["comments"].to_numpy()
+        grid["network_score"] = agg["score"].to_numpy()
+    ns = grid["network_score"]
+    grid["network_stance"] = np.select(
+        [ns.isna(), ns >= network_high - _EPS, ns <= network_low + _EPS],
+        ["silent", "positive", "negative"], default="mixed")
+    for col in ("self_stance", "survey_stance", "network_stance"):
+        grid[col] = grid[col].astype("str")
+
+    # convergence
+    stance_cols = list(SOURCE_COLUMNS.values())
+    st = grid[stance_cols].to_numpy(dtype=str)
+    grid["n_sources"] = (st != "silent").sum(axis=1)
+    silent_text = pd.Series("", index=grid.index, dtype="str")
+    for k, name in enumerate(SOURCE_COLUMNS):
+        silent_text = silent_text + np.where(st[:, k] == "silent", name + "; ", "")
+    grid["silent_sources"] = silent_text.str.removesuffix("; ")
+    score_cols = ["self_score", "survey_score", "network_score"]
+    pair_names = {(0, 1): "self_vs_survey", (0, 2): "self_vs_networks",
+                  (1, 2): "survey_vs_networks"}
+    total = np.zeros(len(grid))
+    for (i, j), name in pair_names.items():
+        code = _pair_code(st[:, i], st[:, j])
+        grid[name] = pd.Series(code, index=grid.index, dtype="str")
+        gap = (grid[score_cols[i]] - grid[score_cols[j]]).abs().to_numpy()
+        total += np.where(code == "dissonance", np.nan_to_num(gap), 0.0)
+    grid["code"] = convergence_code(grid, min_sources=min_sources)
+    grid["dissonance_score"] = np.where(grid["code"] == "dissonance", total, 0.0)
+
+    # the sentence
+    el = grid["element"]
+    mean_text = "(mean " + _fmt(m) + f" of {hi_pts:g})"
+    self_phrase = pd.Series(np.select(
+        [grid["self_stance"] == "positive", grid["self_stance"] == "mixed",
+         grid["self_stance"] == "negative", grid["self_completeness"] > 0],
+        ["rates itself mature on " + el + " " + mean_text,
+         "rates itself part-way on " + el + " " + mean_text,
+         "rates itself early on " + el + " " + mean_text,
+         "has answered too few questions on " + el + " to judge ("
+         + grid["self_completeness"].round(0).map("{:.0f}".format) + "% answered)"],
+        default="has not assessed " + el), index=grid.index, dtype="str")
+    survey_phrase = ("staff survey " + phrase + " ("
+                     + grid["survey_year"].astype("str") + ")").where(
+        grid["survey_stance"] != "silent", note)
+    word = grid["network_stance"].map({"positive": "positive", "mixed": "mixed",
+                                       "negative": "concerned", "silent": ""})
+    plural = pd.Series(np.where(grid["n_networks"] == 1, "staff network ", "staff networks "),
+                       index=grid.index, dtype="str")
+    network_phrase = (plural + word + " (" + grid["network_views"].fillna("") + ")").where(
+        grid["network_stance"] != "silent", "no staff network view")
+    grid["sentence"] = (grid["organisation"] + " " + self_phrase + ", " + survey_phrase + ", "
+                        + network_phrase).astype("str")
+    grid.attrs["rules"] = {
+        "self_high": self_high, "self_low": self_low, "survey_high": survey_high,
+        "survey_low": survey_low, "network_high": network_high, "network_low": network_low,
+        "min_completeness": min_completeness, "min_sources": min_sources,
+        "min_responses": min_responses, "quartile_rule": quartile_rule, "year": year,
+    }
+    return grid
+
+
+def dissonances(triangulation: pd.DataFrame, *, top: int | None = None) -> pd.DataFrame:
+    """The dissonant organisation x elements of :func:`triangulate`, most dissonant first.
+
+    Ranked by ``dissonance_score`` (how far apart the disagreeing sources are,
+    summed over the pairs that disagree, so a self-assessment contradicted by both
+    the survey and the networks ranks above one contradicted by one source), then
+    by the number of sources speaking, then by name.
+
+    Returns
+    -------
+    DataFrame
+        ``rank``, ``organisation``, ``element``, ``dissonance_score``,
+        ``self_stance``, ``survey_stance``, ``network_stance``, ``self_vs_survey``,
+        ``self_vs_networks``, ``survey_vs_networks``, ``sentence``.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> scores = pd.DataFrame({"organisation": ["A", "B"], "element": "Environment",
+    ...     "completeness_pct": 100.0, "mean_maturity": [3.5, 0.5]})
+    >>> networks = pd.DataFrame({"organisation": ["A", "B"], "element": "Environment",
+    ...     "stance": ["concerned", "positive"]})
+    >>> dissonances(triangulate(scores, networks=networks))[["rank", "organisation",
+    ...     "dissonance_score"]]
+       rank organisation  dissonance_score
+    0     1            A              1.75
+    1     2            B              1.75
+    """
+    need = ["organisation", "element", "code", "dissonance_score", "n_sources", "sentence",
+            "self_stance", "survey_stance", "network_stance", "self_vs_survey",
+            "self_vs_networks", "survey_vs_networks"]
+    require_columns(triangulation, need, what="triangulation")
+    d = triangulation[triangulation["code"] == "dissonance"]
+    d = d.sort_values(["dissonance_score", "n_sources", "organisation", "element"],
+                      ascending=[False, False, True, True], kind="stable")
+    d = d.reset_index(drop=True)
+    d.insert(0, "rank", np.arange(1, len(d) + 1))
+    cols = ["rank", "organisation", "element", "dissonance_score", "self_stance",
+            "survey_stance", "network_stance", "self_vs_survey", "self_vs_networks",
+            "survey_vs_networks", "sentence"]
+    out = d[cols]
+    return out if top is None else out.head(int(top))
+
+
+#: colours of the convergence codes (NHS identity palette) and the letter shown in each cell
+CODE_COLOURS = {"agreement": "#009639", "partial agreement": "#78BE20", "silence": "#E8EDEE",
+                "dissonance": "#DA291C"}
+CODE_LETTERS = {"agreement": "A", "partial agreement": "P", "silence": "S", "dissonance": "D"}
+
+
+def _short_labels(names, labels) -> list[str]:
+    if labels is None:
+        return [str(n) for n in names]
+    if callable(labels):
+        return [str(labels(n)) for n in names]
+    return [str(labels.get(n, n)) for n in names]
+
+
+def plot_convergence(triangulation: pd.DataFrame, *, ax=None, labels=None,
+                     title="Convergence of self-assessment, staff survey and staff networks",
+                     annotate=True):
+    """Organisation x element matrix coloured by convergence code (from :func:`triangulate`).
+
+    Agreement green, partial agreement light green, silence grey, dissonance red;
+    each cell also carries the code's letter (A, P, S, D) so the chart reads in
+    black and white.
+
+    Parameters
+    ----------
+    triangulation : DataFrame
+        :func:`triangulate` output (``organisation``, ``element``, ``code``).
+    ax : matplotlib Axes, optional
+        Axes to draw on; default a new figure sized to the matrix.
+    labels : mapping or callable, optional
+        Short row labels for organisations (e.g. ``{name: org_code}``).
+    title : str
+    annotate : bool, default True
+        Write the code's letter in each cell.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Example
+    -------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> scores = pd.DataFrame({"organisation": ["A", "B"], "element": "Environment",
+    ...     "completeness_pct": 100.0, "mean_maturity": [3.5, 0.5]})
+    >>> ax = plot_convergence(triangulate(scores))
+    >>> [t.get_text() for t in ax.get_yticklabels()], ax.texts[0].get_text()
+    (['A', 'B'], 'S')
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    require_columns(triangulation, ["organisation", "element", "code"], what="triangulation")
+    check_allowed(triangulation, "code", CONVERGENCE_CODES, allow_missing=False)
+    orgs = list(pd.unique(triangulation["organisation"]))
+    els = list(pd.unique(triangulation["element"]))
+    pos = {c: i for i, c in enumerate(CONVERGENCE_CODES)}
+    grid = (triangulation.assign(_c=triangulation["code"].map(pos))
+            .pivot(index="organisation", columns="element", values="_c")
+            .reindex(index=orgs, columns=els))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(1.25 * len(els) + 4, 0.38 * len(orgs) + 2.2))
+    cmap = ListedColormap([CODE_COLOURS[c] for c in CONVERGENCE_CODES])
+    ax.imshow(grid.to_numpy(dtype=float), cmap=cmap, vmin=-0.5,
+              vmax=len(CONVERGENCE_CODES) - 0.5, aspect="auto")
+    ax.set_xticks(range(len(els)))
+    ax.set_xticklabels([_sheet_name(e) for e in els], rotation=30, ha="right", fontsize=8)
+    ax.set_yticks(range(len(orgs)))
+    ax.set_yticklabels(_short_labels(orgs, labels), fontsize=8)
+    ax.set_xlabel("Framework element")
+    ax.set_ylabel("Organisation")
+    ax.set_title(title)
+    if annotate:
+        values = grid.to_numpy()
+        for y in range(len(orgs)):
+            for x in range(len(els)):
+                if not np.isnan(values[y, x]):
+                    code = CONVERGENCE_CODES[int(values[y, x])]
+                    ax.text(x, y, CODE_LETTERS[code], ha="center", va="center", fontsize=7,
+                            color="white" if code == "dissonance" else "#231f20")
+    ax.legend(handles=[Patch(color=CODE_COLOURS[c], label=f"{CODE_LETTERS[c]} {c}")
+                       for c in CONVERGENCE_CODES],
+              loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False,
+              title="code", title_fontsize=8)
+    return ax
+
+
+def plot_diagnostic_heatmap(scores: pd.DataFrame, *, ax=None, labels=None, scale=None,
+                            min_completeness: float = MIN_COMPLETENESS, annotate=True,
+                            title="Mean maturity by organisation and element"):
+    """Heatmap of mean maturity, organisation x element, with the system median as a last row.
+
+    Cells with less than ``min_completeness`` % of the element's questions answered
+    are shown grey with a dash (the system view leaves them out too, see
+    :func:`system_summary`).  Colours run from red (lowest level of the scale)
+    through yellow to green (highest).
+
+    Parameters
+    ----------
+    scores : DataFrame
+        :func:`score_diagnostic` output.
+    ax : matplotlib Axes, optional
+    labels : mapping or callable, optional
+        Short row labels for organisations (e.g. ``{name: org_code}``).
+    scale : optional
+        The maturity scale (default 0-4), for the colour range and colour bar.
+    min_completeness : float, default 50
+    annotate : bool, default True
+        Write each mean in its cell.
+    title : str
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Example
+    -------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> scores = pd.DataFrame({"organisation": ["A", "B"], "element": "Environment",
+    ...     "completeness_pct": [100.0, 20.0], "mean_maturity": [3.5, 1.0]})
+    >>> ax = plot_diagnostic_heatmap(scores)
+    >>> [t.get_text() for t in ax.get_yticklabels()], [t.get_text() for t in ax.texts]
+    (['A', 'B', 'System median'], ['3.50', '–', '3.50'])
+    """
+    import matplotlib.pyplot as plt
+
+    require_columns(scores, ["organisation", "element", "completeness_pct", "mean_maturity"],
+                    what="diagnostic scores")
+    scale = maturity_scale(scale)
+    lo, hi = float(scale["points"].min()), float(scale["points"].max())
+    values = check_numeric(scores, ["completeness_pct", "mean_maturity"])
+    orgs = list(pd.unique(scores["organisation"]))
+    els = list(pd.unique(scores["element"]))
+    shown = values["mean_maturity"].where(
+        values["completeness_pct"] >= min_completeness - _EPS)
+    frame = pd.DataFrame({"o": scores["organisation"], "e": scores["element"], "v": shown})
+    grid = frame.pivot(index="o", columns="e", values="v").reindex(index=orgs, columns=els)
+    summary = system_summary(scores, min_completeness=min_completeness)
+    median = summary.elements.set_index("element")["median"].reindex(els)
+    matrix = np.vstack([grid.to_numpy(dtype=float), median.to_numpy(dtype=float)])
+    if ax is None:
+        _, ax = plt.subplots(figsize=(1.25 * len(els) + 4.5, 0.38 * len(orgs) + 2.6))
+    cmap = plt.get_cmap("RdYlGn").with_extremes(bad="#E8EDEE")
+    image = ax.imshow(np.ma.masked_invalid(matrix), cmap=cmap, vmin=lo, vmax=hi, aspect="auto")
+    ax.axhline(len(orgs) - 0.5, color="#231f20", linewidth=1.5)
+    ax.set_xticks(range(len(els)))
+    ax.set_xticklabels([_sheet_name(e) for e in els], rotation=30, ha="right", fontsize=8)
+    ax.set_yticks(range(len(orgs) + 1))
+    ax.set_yticklabels([*_short_labels(orgs, labels), "System median"], fontsize=8)
+    ax.get_yticklabels()[-1].set_fontweight("bold")
+    ax.set_xlabel("Framework element")
+    ax.set_ylabel("Organisation")
+    ax.set_title(title)
+    bar = ax.figure.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+    bar.set_ticks(scale["points"].astype(float).tolist())
+    bar.set_ticklabels([f"{p:g} {lab}" for p, lab in zip(scale["points"], scale["label"])])
+    bar.ax.tick_params(labelsize=7)
+    bar.set_label("mean maturity", fontsize=8)
+    if annotate:
+        span = hi - lo
+        for y in range(matrix.shape[0]):
+            for x in range(matrix.shape[1]):
+                v = matrix[y, x]
+                dark = not np.isnan(v) and (v < lo + 0.15 * span or v > hi - 0.2 * span)
+                ax.text(x, y, "–" if np.isnan(v) else f"{v:.2f}", ha="center",
+                        va="center", fontsize=7, color="white" if dark else "#231f20")
+    return ax
+
+
+def org_profile(scores: pd.DataFrame, organisation=None, *,
+                min_completeness: float = MIN_COMPLETENESS) -> pd.DataFrame:
+    """An organisation's element profile against the system (or every organisation's).
+
+    Parameters
+    ----------
+    scores : DataFrame
+        :func:`score_diagnostic` output.
+    organisation : str, optional
+        One organisation; default all of them (one block per organisation).
+    min_completeness : float, default 50
+        As :func:`system_summary`: the system statistics use only organisation x
+        element scores at least this complete, and an organisation's own score
+        below it is shown but marked ``too few answers``.
+
+    Returns
+    -------
+    DataFrame
+        One row per organisation x element: ``organisation``, ``element``,
+        ``n_answered``, ``completeness_pct``, ``mean_maturity``, ``system_median``,
+        ``system_q1``, ``system_q3``, ``n_organisations`` (in the system view),
+        ``difference`` = mean - system median, ``rank`` (1 = highest mean among the
+        organisations in the system view; ties share the best rank) and
+        ``position`` ("above the system median", "below ...", "at ...", or "too
+        few answers").
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> scores = pd.DataFrame({"organisation": ["A", "B", "C"], "element": "Environment",
+    ...     "n_answered": 9, "completeness_pct": 100.0, "mean_maturity": [3.5, 1.0, 2.0]})
+    >>> org_profile(scores, "A")[["mean_maturity", "system_median", "difference", "rank",
+    ...                           "position"]]
+       mean_maturity  system_median  difference  rank                 position
+    0            3.5            2.0         1.5     1  above the system median
+    """
+    require_columns(scores, ["organisation", "element", "completeness_pct", "mean_maturity"],
+                    what="diagnostic scores")
+    summary = system_summary(scores, min_completeness=min_completeness)
+    values = check_numeric(scores, ["completeness_pct", "mean_maturity"])
+    out = pd.DataFrame({
+        "organisation": scores["organisation"].astype("str"),
+        "element": scores["element"].astype("str"),
+        "n_answered": (scores["n_answered"] if "n_answered" in scores.columns
+                       else pd.Series(pd.NA, index=scores.index, dtype="Int64")),
+        "completeness_pct": values["completeness_pct"],
+        "mean_maturity": values["mean_maturity"],
+    })
+    el = summary.elements.set_index("element")
+    out["system_median"] = out["element"].map(el["median"]).astype("float64")
+    out["system_q1"] = out["element"].map(el["q1"]).astype("float64")
+    out["system_q3"] = out["element"].map(el["q3"]).astype("float64")
+    out["n_organisations"] = out["element"].map(el["n_organisations"]).astype("int64")
+    included = (out["completeness_pct"] >= min_completeness - _EPS) & out["mean_maturity"].notna()
+    out["difference"] = (out["mean_maturity"] - out["system_median"]).where(included)
+    ranks = out["mean_maturity"].where(included).groupby(out["element"]).rank(
+        ascending=False, method="min")
+    out["rank"] = pd.array(ranks.round().to_numpy(), dtype="Int64")
+    d = out["difference"].round(9)
+    out["position"] = pd.Series(np.select(
+        [~included, d > 0, d < 0], ["too few answers", "above the system median",
+                                    "below the system median"],
+        default="at the system median"), index=out.index, dtype="str")
+    if organisation is not None:
+        mine = out["organisation"] == str(organisation)
+        if not mine.any():
+            raise InvalidValueError(
+                "unknown organisation", column="organisation", found=[organisation],
+                expected="one of " + "; ".join(pd.unique(out["organisation"])[:10]))
+        out = out[mine]
+    return out.reset_index(drop=True)
+
+
+def plot_org_profile(profile: pd.DataFrame, *, ax=None, scale=None, title=None):
+    """An organisation's mean maturity per element against the system median and middle half.
+
+    Parameters
+    ----------
+    profile : DataFrame
+        :func:`org_profile` output for one organisation.
+    ax : matplotlib Axes, optional
+    scale : optional
+        The maturity scale (default 0-4), for the axis labels.
+    title : str, optional
+        Default "<organisation>: element profile against the system".
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Example
+    -------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> scores = pd.DataFrame({"organisation": ["A", "B", "C"], "element": "Environment",
+    ...     "completeness_pct": 100.0, "mean_maturity": [3.5, 1.0, 2.0]})
+    >>> ax = plot_org_profile(org_profile(scores, "A"))
+    >>> ax.get_title(), ax.get_xlabel()
+    ('A: element profile against the system', 'Mean maturity (0-4)')
+    """
+    import matplotlib.pyplot as plt
+
+    require_columns(profile, ["organisation", "element", "mean_maturity", "system_median",
+                              "system_q1", "system_q3", "position"], what="organisation profile")
+    orgs = pd.unique(profile["organisation"])
+    if len(orgs) != 1:
+        raise ValueError(f"plot_org_profile draws one organisation; the profile has {len(orgs)}"
+                         " - pass org_profile(scores, organisation)")
+    scale = maturity_scale(scale)
+    lo, hi = float(scale["points"].min()), float(scale["points"].max())
+    p = profile.reset_index(drop=True)
+    y = np.arange(len(p))[::-1]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.45 * len(p) + 1.6))
+    ax.hlines(y, p["system_q1"], p["system_q3"], color="#AEB7BD", linewidth=7,
+              label="system middle half (Q1-Q3)")
+    ax.scatter(p["system_median"], y, marker="|", s=260, color="#231f20", linewidths=2,
+               label="system median", zorder=3)
+    full = p["position"] != "too few answers"
+    ax.scatter(p.loc[full, "mean_maturity"], y[full.to_numpy()], s=60, color="#005EB8",
+               zorder=4, label=str(orgs[0]) if len(str(orgs[0])) <= 40 else "this organisation")
+    if (~full & p["mean_maturity"].notna()).any():
+        part = ~full & p["mean_maturity"].notna()
+        ax.scatter(p.loc[part, "mean_maturity"], y[part.to_numpy()], s=60, facecolors="none",
+                   edgecolors="#005EB8", zorder=4, label="too few answers to compare")
+    ax.set_yticks(y)
+    ax.set_yticklabels([_sheet_name(e) for e in p["element"]], fontsize=8)
+    ax.set_xlim(lo - 0.15, hi + 0.15)
+    ax.set_xticks(scale["points"].astype(float).tolist())
+    ax.set_xticklabels([f"{pt:g}\n{lab}" for pt, lab in zip(scale["points"], scale["label"])],
+                       fontsize=8)
+    ax.set_xlabel(f"Mean maturity ({lo:g}-{hi:g})")
+    ax.set_title(title or f"{orgs[0]}: element profile against the system", fontsize=10)
+    ax.grid(axis="x", color="#E8EDEE")
+    ax.set_axisbelow(True)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=7,
+              frameon=False)
+    return ax
+
+
+# ------------------------------------------------------------------ findings
+#: staff groups whose absence from the evidence is reported as a gap by default (Mid and South
+#: Essex found little evidence about Agenda for Change bands 2-4)
+EVIDENCE_FOCUS = ("AfC 2-4", "Bank/temporary")
+#: how far from the system median (in points) an element counts as above or below it
+MEDIAN_MARGIN = 0.5
+FINDING_BASES = ("self-assessment", "system comparison", "peer learning", "triangulation",
+                 "completeness", "evidence", "staging")
+
+
+def _threshold_text(value: float, scale: pd.DataFrame) -> str:
+    hit = scale.loc[np.isclose(scale["points"].astype(float), value), "label"]
+    return str(hit.iloc[0]) if len(hit) else f"{value:g} points"
+
+
+def diagnostic_findings(
+    scores: pd.DataFrame,
+    *,
+    summary: SystemSummary | None = None,
+    triangulation: pd.DataFrame | None = None,
+    gaps: pd.DataFrame | None = None,
+    staging: pd.DataFrame | None = None,
+    margin: float = MEDIAN_MARGIN,
+    scale=None,
+) -> pd.DataFrame:
+    """Positives and gaps for every organisation, each with its basis, in plain words.
+
+    This is the summary one ICS lead wrote by hand for each organisation.  Rules
+    (thresholds from ``summary.thresholds``, default :func:`system_summary`):
+
+    Positives
+        *self-assessment*: element mean at or above the strength threshold (3,
+        "Embedded"); *system comparison*: at least ``margin`` above the system
+        median; *peer learning*: a strong organisation in ``summary.pairings``;
+        *triangulation*: the self-assessment is positive and the other sources
+        agree (code agreement).
+    Gaps
+        *self-assessment*: element mean at or below the gap threshold (1,
+        "Planning"); *system comparison*: at least ``margin`` below the median;
+        *completeness*: questions not answered; *evidence*: organisation rows of
+        ``gaps`` (:func:`evidence_gaps`); *triangulation*: code dissonance (the
+        sentence says who disagrees); *staging*: an element due and unfinished
+        (``staging`` from :func:`staging_progress`).
+
+    Parameters
+    ----------
+    scores : DataFrame
+        :func:`score_diagnostic` output.
+    summary : SystemSummary, optional
+        Default ``system_summary(scores)``.
+    triangulation, gaps, staging : DataFrame, optional
+        :func:`triangulate`, :func:`evidence_gaps` and :func:`staging_progress`
+        outputs; their findings are left out when not given.
+    margin : float, default 0.5
+        Points from the system median that count as above or below it.
+    scale : optional
+        The maturity scale (default 0-4), for naming the thresholds.
+
+    Returns
+    -------
+    DataFrame
+        ``organisation``, ``finding`` ("positive" or "gap"), ``element``,
+        ``basis`` (one of :data:`FINDING_BASES`) and ``message``; sorted by
+        organisation (order of ``scores``), positives first, element and basis.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> scores = pd.DataFrame({"organisation": ["A", "B", "C"], "element": "Environment",
+    ...     "n_questions": 9, "n_answered": [9, 9, 6], "completeness_pct": [100, 100, 66.7],
+    ...     "mean_maturity": [3.5, 1.0, 2.0]})
+    >>> f = diagnostic_findings(scores)
+    >>> f[["organisation", "finding", "basis"]]
+      organisation   finding              basis
+    0            A  positive    self-assessment
+    1            A  positive  system comparison
+    2            B       gap    self-assessment
+    3            B       gap  system comparison
+    4            C       gap       completeness
+    >>> print(f.loc[1, "message"])
+    Above the system median on Environment (3.50 vs 2.00)
+    """
+    require_columns(scores, ["organisation", "element", "completeness_pct", "mean_maturity"],
+                    what="diagnostic scores")
+    summary = system_summary(scores) if summary is None else summary
+    scale = maturity_scale(scale)
+    th = summary.thresholds
+    profile = org_profile(scores, min_completeness=th.get("min_completeness", MIN_COMPLETENESS))
+    full = profile["position"] != "too few answers"
+    mean, med = profile["mean_maturity"], profile["system_median"]
+    parts = []
+
+    def add(mask, finding, basis, message, frame=profile):
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            parts.append(pd.DataFrame({
+                "organisation": frame.loc[mask, "organisation"].to_numpy(),
+                "finding": finding,
+                "element": frame.loc[mask, "element"].to_numpy(),
+                "basis": basis,
+                "message": pd.Series(message, index=frame.index)[mask].to_numpy(),
+            }))
+
+    el = profile["element"]
+    strong_label = _threshold_text(th["strength_threshold"], scale)
+    gap_label = _threshold_text(th["gap_threshold"], scale)
+    add(full & (mean >= th["strength_threshold"] - _EPS), "positive", "self-assessment",
+        f"{strong_label} or better on " + el + " (mean " + _fmt(mean) + ")")
+    add(full & (profile["difference"] >= margin - _EPS), "positive", "system comparison",
+        "Above the system median on " + el + " (" + _fmt(mean) + " vs " + _fmt(med) + ")")
+    pair = summary.pairings
+    if len(pair):
+        add(np.ones(len(pair), dtype=bool), "positive", "peer learning",
+            "Could support peers on " + pair["element"] + ": " + pair["n_weak"].astype("str")
+            + " organisations are at least " + f"{th['variation_threshold']:g}"
+            + " levels lower (" + pair["weak_organisations"] + ")",
+            frame=pair.rename(columns={"strong_organisation": "organisation"}))
+    if triangulation is not None:
+        require_columns(triangulation, ["organisation", "element", "code", "self_stance",
+                                        "sentence"], what="triangulation")
+        t = triangulation.reset_index(drop=True)
+        add((t["code"] == "agreement") & (t["self_stance"] == "positive"), "positive",
+            "triangulation", "Sources agree: " + t["sentence"], frame=t)
+        add(t["code"] == "dissonance", "gap", "triangulation",
+            "Sources disagree: " + t["sentence"], frame=t)
+    add(full & (mean <= th["gap_threshold"] + _EPS), "gap", "self-assessment",
+        f"{gap_label} or earlier on " + el + " (mean " + _fmt(mean) + ")")
+    add(full & (profile["difference"] <= -margin + _EPS), "gap", "system comparison",
+        "Below the system median on " + el + " (" + _fmt(mean) + " vs " + _fmt(med) + ")")
+    if "n_questions" in scores.columns and "n_answered" in scores.columns:
+        s = scores.reset_index(drop=True)
+        missing = (s["n_questions"] - s["n_answered"]).astype("int64")
+        add((missing > 0) & (s["n_answered"] > 0), "gap", "completeness",
+            missing.astype("str") + " of " + s["n_questions"].astype("str")
+            + " questions on " + s["element"] + " not answered", frame=s)
+        add(s["n_answered"] == 0, "gap", "completeness",
+            s["element"] + " not started (none of " + s["n_questions"].astype("str")
+            + " questions answered)", frame=s)
+    if gaps is not None:
+        require_columns(gaps, ["level", "organisation", "element", "missing_groups"],
+                        what="evidence gaps")
+        g = gaps[gaps["level"] == "organisation"].reset_index(drop=True)
+        add(np.ones(len(g), dtype=bool), "gap", "evidence",
+            "No evidence about " + g["missing_groups"] + " on " + g["element"], frame=g)
+    if staging is not None:
+        require_columns(staging, ["organisation", "element", "status", "planned_month",
+                                  "days_late"], what="staging progress")
+        p = staging.reset_index(drop=True)
+        add(p["status"].isin(["in progress", "not started"]), "gap", "staging",
+            p["element"] + " overdue: planned for " + p["planned_month"] + ", "
+            + p["status"] + " (" + p["days_late"].astype("str") + " days past due)", frame=p)
+    columns = ["organisation", "finding", "element", "basis", "message"]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="str") for c in columns})
+    out = pd.concat(parts, ignore_index=True)
+    orgs = list(pd.unique(scores["organisation"].astype("str")))
+    orgs += [o for o in pd.unique(out["organisation"]) if o not in orgs]
+    els = list(pd.unique(scores["element"].astype("str")))
+    out["_o"] = out["organisation"].map({o: i for i, o in enumerate(orgs)})
+    out["_f"] = out["finding"].map({"positive": 0, "gap": 1})
+    out["_e"] = out["element"].map({e: i for i, e in enumerate(els)}).fillna(len(els))
+    out["_b"] = out["basis"].map({b: i for i, b in enumerate(FINDING_BASES)})
+    out = out.sort_values(["_o", "_f", "_e", "_b"], kind="stable")
+    out = out[columns].reset_index(drop=True)
+    for c in columns:
+        out[c] = out[c].astype("str")
+    return out
+
+
+# ------------------------------------------------------------------ reports
+#: sheets of each organisation's workbook written by :func:`write_org_reports`, in order
+ORG_REPORT_SHEETS = ("Answers", "Scores vs system", "Positives", "Gaps", "Evidence coverage",
+                     "Triangulation", "Staff survey", "Staff networks", "About")
+#: sheets of the workbook written by :func:`write_system_report`, in order
+SYSTEM_REPORT_SHEETS = ("Themes", "Element summary", "Scores matrix", "Peer learning",
+                        "Evidence gaps", "Coverage by element", "Staging", "Dissonances",
+                        "Convergence", "Completeness", "Staff survey", "About")
+REPORT_CAVEATS = (
+    "A self-assessment is subjective: the answers are the view of the people who completed the "
+    "diagnostic. The staff survey and staff network leads are used to check it where they "
+    "speak; silence is not agreement.",
+    "Mean maturity treats the levels of the scale as equally spaced; read it beside the "
+    "completeness (a mean from few questions says little).",
+    "Staff survey quartiles are placed from the national worst, average and best of the "
+    "benchmark group with a stated rule, not from the full national distribution; check the "
+    "source and year of the comparators you use.",
+    "Staff counts (survey responses, network members) of 1-7 are suppressed ('*') and other "
+    "counts rounded to the nearest 5 (NHS Digital convention); results based on 1-7 "
+    "responses are not used.",
+)
+_TRIANGULATION_SOURCE = ("Triangulation protocol: Farmer T et al. (2006) Qual Health Res "
+                         "16(3):377-394; O'Cathain A, Murphy E, Nicholl J (2010) BMJ 341:c4587")
+
+
+def _xlsx_rows(frame: pd.DataFrame) -> list[list]:
+    """Rows of plain Python values for openpyxl (missing values as None)."""
+    if frame.empty:
+        return []
+    shown = frame.astype(object).where(frame.notna(), None)
+    return shown.to_numpy().tolist()
+
+
+def _write_report_xlsx(sheets: dict, path: Path, *, maturity=None, codes=None, flags=None,
+                       scale_range=(0.0, 4.0)) -> Path:
+    """Write report sheets: NHS-blue frozen header, fitted widths, filters, conditional colour.
+
+    ``maturity``: {sheet: [columns]} coloured red-yellow-green over ``scale_range``;
+    ``codes``: {sheet: [columns]} coloured by convergence code; ``flags``: {sheet:
+    {text: colour}} applied to every cell of the sheet's body that equals the text.
+    """
+    from openpyxl import Workbook
+    from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    maturity, codes, flags = maturity or {}, codes or {}, flags or {}
+    lo, hi = scale_range
+    book = Workbook()
+    book.remove(book.active)
+    header_font = Font(bold=True, color="FFFFFF")
+    header_fill = PatternFill("solid", fgColor="005EB8")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for name, frame in sheets.items():
+        ws = book.create_sheet(str(name)[:31])
+        columns = [str(c) for c in frame.columns]
+        ws.append(columns)
+        for row in _xlsx_rows(frame):
+            ws.append(row)
+        for cell in ws[1]:
+            cell.font = header_font
+            cell.fill = header_fill
+        ws.freeze_panes = "A2"
+        n = len(frame)
+        last = n + 1
+        for i, col in enumerate(frame.columns, start=1):
+            letter = get_column_letter(i)
+            lengths = frame[col].astype("str").str.len().fillna(0)
+            longest = int(lengths.max()) if n else 0
+            width = min(max(len(str(col)), longest, 6) + 2, 70)
+            ws.column_dimensions[letter].width = width
+            if longest > 70 and n:
+                for cell in ws[letter][1:]:
+                    cell.alignment = wrap
+        if n:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last}"
+            for col in maturity.get(name, ()):
+                if col in columns:
+                    letter = get_column_letter(columns.index(col) + 1)
+                    ws.conditional_formatting.add(f"{letter}2:{letter}{last}", ColorScaleRule(
+                        start_type="num", start_value=lo, start_color="F8696B",
+                        mid_type="num", mid_value=(lo + hi) / 2, mid_color="FFEB84",
+                        end_type="num", end_value=hi, end_color="63BE7B"))
+            for col in codes.get(name, ()):
+                if col in columns:
+                    letter = get_column_letter(columns.index(col) + 1)
+                    for code, colour in CODE_COLOURS.items():
+                        ws.conditional_formatting.add(f"{letter}2:{letter}{last}", CellIsRule(
+                            operator="equal", formula=[f'"{code}"'],
+                            fill=PatternFill("solid", fgColor=colour.lstrip("#")),
+                            font=Font(color="FFFFFF" if code == "dissonance" else "231F20")))
+            for text, colour in flags.get(name, {}).items():
+                ws.conditional_formatting.add(
+                    f"A2:{get_column_letter(len(columns))}{last}", CellIsRule(
+                        operator="equal", formula=[f'"{text}"'],
+                        fill=PatternFill("solid", fgColor=colour.lstrip("#"))))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def _note(text: str) -> pd.DataFrame:
+    return pd.DataFrame({"note": [text]})
+
+
+def _published_survey(positions: pd.DataFrame) -> pd.DataFrame:
+    """Survey positions for a report: responses suppressed/rounded, values of 1-7 withheld."""
+    from .privacy import publish, suppress_rows
+
+    cols = ["organisation", "indicator", "year", "unit", "value", "responses", "ics_average",
+            "vs_ics", "national_worst", "national_average", "national_best", "quartile_label"]
+    table = positions[cols].reset_index(drop=True)
+    table = suppress_rows(table, counts=["responses"], derived=["value", "vs_ics",
+                                                                "quartile_label"])
+    return publish(table, columns=["responses", "value", "vs_ics", "quartile_label"])
+
+
+def _published_networks(views: pd.DataFrame) -> pd.DataFrame:
+    """Network views for a report; a ``members`` count, where given, suppressed/rounded."""
+    from .privacy import publish, suppress_rows
+
+    table = views[["organisation", "network", "element", "stance", "comment",
+                   "members"]].reset_index(drop=True)
+    given = table["members"].notna()
+    if not given.any():
+        return table.drop(columns="members")
+    part = suppress_rows(table[given].astype({"members": "int64"}), counts=["members"])
+    members = pd.Series(pd.NA, index=table.index, dtype="Int64")
+    members[given] = part["members"]
+    published = publish(members)
+    table["members"] = published.where(given, None)
+    return table
+
+
+@dataclass(frozen=True, eq=False)
+class _ReportInputs:
+    diag: Diagnostic | None
+    scores: pd.DataFrame
+    scale: pd.DataFrame
+    summary: SystemSummary
+    profile: pd.DataFrame
+    coverage: pd.DataFrame | None
+    gaps: pd.DataFrame | None
+    focus_gaps: pd.DataFrame | None
+    staging: pd.DataFrame | None
+    triangulation: pd.DataFrame
+    positions: pd.DataFrame | None
+    views: pd.DataFrame | None
+    findings: pd.DataFrame
+    codes: dict
+    stems: dict
+    inputs: set
+    settings: dict
+
+
+def _input_paths(*items) -> set:
+    """Resolved paths of every input given as a file or folder (to protect them)."""
+    found = set()
+    for item in items:
+        if isinstance(item, (str, Path)):
+            found.add(Path(item).resolve())
+        elif isinstance(item, Diagnostic) and item.source:
+            src = Path(item.source)
+            if src.exists():
+                found.add(src.resolve())
+                if src.is_dir() and "file" in item.answers.columns:
+                    found.update((src / f).resolve() for f in pd.unique(item.answers["file"]))
+    return found
+
+
+def _organisation_codes(organisations, diag, orgs: list[str]) -> tuple[dict, pd.DataFrame | None]:
+    """{organisation: code} from an organisation table or the workbook covers; employed groups."""
+    codes: dict = {}
+    employed = None
+    if diag is not None and diag.cover is not None and "org_code" in diag.cover.columns:
+        c = diag.cover.dropna(subset=["org_code"])
+        codes.update(zip(c["organisation"], c["org_code"].astype("str")))
+    if organisations is not None:
+        table = (organisations if isinstance(organisations, pd.DataFrame)
+                 else read_table(organisations))
+        require_columns(table, ["organisation"], what="organisation table")
+        if "org_code" in table.columns:
+            c = table.dropna(subset=["org_code"])
+            codes.update(zip(c["organisation"].astype("str"), c["org_code"].astype("str")))
+        if "staff_groups_employed" in table.columns:
+            employed = table[["organisation", "staff_groups_employed"]].dropna()
+            employed = employed[employed["organisation"].isin(orgs)]
+    return {o: codes[o] for o in orgs if o in codes}, employed
+
+
+def _file_stems(orgs: list[str], codes: dict) -> dict:
+    """A file name stem per organisation: its code, else its name made safe; made unique."""
+    stems, used = {}, set()
+    for org in orgs:
+        base = codes.get(org) or _slug(org)[:60] or "organisation"
+        base = re.sub(r"[^0-9A-Za-z_.-]+", "_", str(base)).strip("._") or "organisation"
+        stem, k = f"{base}_diagnostic_report", 2
+        while stem.casefold() in used:
+            stem, k = f"{base}_{k}_diagnostic_report", k + 1
+        used.add(stem.casefold())
+        stems[org] = stem
+    return stems
+
+
+def _report_inputs(data, *, survey, networks, triangulation, organisations, year, start,
+                   as_of, element_map, focus_groups, min_completeness, quartile_rule,
+                   scale) -> _ReportInputs:
+    diag = None
+    is_scores = (isinstance(data, pd.DataFrame) and "question_id" not in data.columns
+                 and {"mean_maturity", "completeness_pct"} <= set(data.columns))
+    if isinstance(data, Diagnostic):
+        diag = data
+        scores = score_diagnostic(diag)
+    elif is_scores:
+        scores = data.copy()
+    else:
+        diag = load_diagnostic_csv(data, scale=scale)
+        scores = score_diagnostic(diag)
+    scale = diag.scale if diag is not None else maturity_scale(scale)
+    summary = system_summary(scores, min_completeness=min_completeness)
+    profile = org_profile(scores, min_completeness=min_completeness)
+    orgs = list(pd.unique(scores["organisation"].astype("str")))
+    codes, employed = _organisation_codes(organisations, diag, orgs)
+    coverage = gaps = focus_gaps = staging = None
+    if diag is not None:
+        coverage = evidence_coverage(diag)
+        gaps = evidence_gaps(coverage, employed=employed)
+        if focus_groups:
+            focus_gaps = evidence_gaps(coverage, groups=list(focus_groups), employed=employed)
+        if start is not None:
+            staging = staging_progress(diag, start=start, as_of=as_of)
+    positions = (survey_position(survey, year=year, rule=quartile_rule)
+                 if survey is not None else None)
+    views = load_staff_networks(networks) if networks is not None else None
+    if triangulation is None:
+        triangulation = triangulate(
+            scores, survey=survey, networks=networks, element_map=element_map, year=year,
+            quartile_rule=quartile_rule, scale=scale, min_completeness=min_completeness)
+    findings = diagnostic_findings(scores, summary=summary, triangulation=triangulation,
+                                   gaps=focus_gaps, staging=staging, scale=scale)
+    settings = {"year": year, "start": start, "quartile_rule": quartile_rule,
+                "focus_groups": list(focus_groups or ()), "min_completeness": min_completeness}
+    return _ReportInputs(
+        diag=diag, scores=scores, scale=scale, summary=summary, profile=profile,
+        coverage=coverage, gaps=gaps, focus_gaps=focus_gaps, staging=staging,
+        triangulation=triangulation, positions=positions, views=views, findings=findings,
+        codes=codes, stems=_file_stems(orgs, codes),
+        inputs=_input_paths(data, survey, networks, organisations, element_map),
+        settings=settings)
+
+
+def _check_out_dir(out_dir, inputs: set) -> Path:
+    out = Path(out_dir)
+    resolved = out.resolve()
+    if resolved in inputs:
+        raise ValueError(
+            f"out_dir is an input folder or file ({out.name}); write reports to a folder of "
+            "their own so that no input file can be overwritten")
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def _check_target(path: Path, inputs: set, overwrite: bool) -> Path:
+    if path.resolve() in inputs:
+        raise ValueError(f"refusing to overwrite the input file {path.name}")
+    if path.exists() and not overwrite:
+        raise FileExistsError(f"{path.name} exists in the output folder; pass overwrite=True "
+                              "to replace it")
+    return path
+
+
+def _by_org(frame: pd.DataFrame | None) -> dict:
+    if frame is None or frame.empty:
+        return {}
+    return {str(k): g for k, g in frame.groupby("organisation", sort=False)}
+
+
+def _about(ctx: _ReportInputs, organisation: str | None) -> pd.DataFrame:
+    th = ctx.summary.thresholds
+    rules = ctx.triangulation.attrs.get("rules", {})
+    items = []
+    if organisation is not None:
+        items += [("organisation", organisation),
+                  ("organisation code", ctx.codes.get(organisation, ""))]
+    n_orgs = ctx.scores["organisation"].nunique()
+    items += [
+        ("organisations in the system view", str(n_orgs)),
+        ("maturity scale", "; ".join(f"{p:g} {lab}" for p, lab in
+                                     zip(ctx.scale["points"], ctx.scale["label"]))),
+        ("system view", f"element scores with at least {th['min_completeness']:g}% of questions "
+                        "answered; median and quartiles by linear interpolation"),
+        ("widespread strength / gap", f"system median >= {th['strength_threshold']:g} / <= "
+                                      f"{th['gap_threshold']:g}"),
+        ("peer learning", f"an organisation at least {th['variation_threshold']:g} points above "
+                          "the median, paired with those that far below it"),
+        ("triangulation rules", ", ".join(f"{k}={v}" for k, v in rules.items()) or
+         "as supplied"),
+        ("staff survey year", str(ctx.settings["year"] or "each organisation's latest")),
+        ("survey quartile rule", ctx.settings["quartile_rule"]),
+        ("evidence focus groups", "; ".join(ctx.settings["focus_groups"]) or "none"),
+        ("sources", ELEMENT_SOURCE + ". " + _TRIANGULATION_SOURCE + ". Element-survey map: "
+                    "wellbeing_lib/data/element_survey_map.csv (wellbeing_lib's judgement)"),
+    ]
+    items += [(f"caveat {i}", text) for i, text in enumerate(REPORT_CAVEATS, start=1)]
+    return pd.DataFrame(items, columns=["item", "value"])
+
+
+def _answer_grid(ctx: _ReportInputs) -> pd.DataFrame | None:
+    """Every question for every organisation, with its answer where given."""
+    if ctx.diag is None:
+        return None
+    q = ctx.diag.questions
+    orgs = ctx.diag.organisations
+    qcols = ["question_id", "element", "sub_area"] + (["question"] if "question" in q.columns
+                                                      else [])
+    grid = pd.DataFrame({"organisation": np.repeat(orgs, len(q))})
+    for col in qcols:
+        grid[col] = np.tile(q[col].to_numpy(), len(orgs))
+    a = ctx.diag.answers[["organisation", "question_id", "level", "points", "evidence",
+                          "staff_groups", "completed_on"]]
+    grid = grid.merge(a, on=["organisation", "question_id"], how="left", validate="one_to_one")
+    grid["completed_on"] = grid["completed_on"].dt.date
+    return grid.rename(columns={"level": "answer"})
+
+
+def _coverage_table(ctx: _ReportInputs) -> pd.DataFrame | None:
+    if ctx.coverage is None:
+        return None
+    cov = ctx.coverage
+    covered = coverage_matrix(cov, value="covered")
+    wide = pd.DataFrame(np.where(covered.to_numpy(dtype=bool), "yes", "no"),
+                        index=covered.index, columns=covered.columns).reset_index()
+    wide.columns.name = None
+    counts = cov.drop_duplicates(["organisation", "element"])[
+        ["organisation", "element", "n_answered", "n_with_groups"]]
+    return counts.merge(wide, on=["organisation", "element"], how="left")
+
+
+def _org_sheets(ctx: _ReportInputs, org: str, parts: dict) -> dict:
+    def part(key, columns=None):
+        frame = parts[key].get(org)
+        if frame is None:
+            return None
+        frame = frame.drop(columns="organisation")
+        return frame if columns is None else frame[columns]
+
+    sheets = {}
+    answers = part("answers")
+    sheets["Answers"] = (answers.reset_index(drop=True) if answers is not None else
+                         _note("the answers were not given (scores only)"))
+    table = part("profile").reset_index(drop=True)
+    s = part("scores").reset_index(drop=True)
+    if "n_questions" in s.columns:
+        table.insert(1, "n_questions", s["n_questions"].to_numpy())
+    for col in (c for c in s.columns if c.startswith("pct_")):
+        table[col] = s[col].to_numpy()
+    sheets["Scores vs system"] = table.round(2)
+    f = part("findings")
+    cols = ["element", "basis", "message"]
+    for finding, name in (("positive", "Positives"), ("gap", "Gaps")):
+        rows = None if f is None else f[f["finding"] == finding][cols]
+        sheets[name] = (rows.reset_index(drop=True) if rows is not None and len(rows)
+                        else _note(f"no {name.lower()} found by the rules (see About)"))
+    cov = part("coverage")
+    sheets["Evidence coverage"] = (cov.reset_index(drop=True) if cov is not None else
+                                   _note("evidence coverage needs the answers"))
+    t = part("triangulation", ["element", "code", "self_stance", "self_mean", "survey_stance",
+                               "survey_detail", "network_stance", "network_views",
+                               "network_comments", "dissonance_score", "sentence"])
+    sheets["Triangulation"] = t.round(2).reset_index(drop=True)
+    sv = part("survey")
+    sheets["Staff survey"] = (sv.reset_index(drop=True) if sv is not None else _note(
+        "no staff survey results for this organisation" if ctx.positions is not None
+        else "no staff survey results were given"))
+    nv = part("networks")
+    sheets["Staff networks"] = (nv.reset_index(drop=True) if nv is not None else _note(
+        "no staff network views for this organisation" if ctx.views is not None
+        else "no staff network views were given"))
+    sheets["About"] = _about(ctx, org)
+    return sheets
+
+
+def _org_html(ctx: _ReportInputs, org: str, sheets: dict, *, dpi: int) -> str:
+    import matplotlib.pyplot as plt
+
+    from .reports import RawHTML, figure_to_base64, html_page
+
+    f = sheets
+    positives = (f["Positives"]["message"].tolist() if "message" in f["Positives"].columns
+                 else [])
+    gaps = f["Gaps"]["message"].tolist() if "message" in f["Gaps"].columns else []
+    prof = ctx.profile[ctx.profile["organisation"] == org]
+    n_q = int(ctx.scores.loc[ctx.scores["organisation"] == org, "n_questions"].sum()) \
+        if "n_questions" in ctx.scores.columns else None
+    n_a = int(prof["n_answered"].fillna(0).sum()) if prof["n_answered"].notna().any() else None
+    subtitle = (f"{n_a} of {n_q} questions answered. Compared with "
+                f"{ctx.scores['organisation'].nunique()} organisations in the system."
+                if n_a is not None and n_q else None)
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(prof) + 1.6))
+    plot_org_profile(prof, ax=ax, scale=ctx.scale)
+    image = RawHTML(f'<figure><img alt="element profile against the system median" '
+                    f'src="data:image/png;base64,{figure_to_base64(fig, dpi=dpi)}"></figure>')
+    tri = f["Triangulation"][["element", "code", "sentence"]]
+    scores_table = f["Scores vs system"][["element", "completeness_pct", "mean_maturity",
+                                          "system_median", "difference", "position"]]
+    sections = [
+        ("Positives", [positives or ["None found by the rules."]]),
+        ("Gaps", [gaps or ["None found by the rules."]]),
+        ("Profile against the system", [image, scores_table]),
+        ("Triangulation", ["Each element's self-assessment set beside the staff survey and "
+                           "staff network leads (" + _TRIANGULATION_SOURCE + ").", tri]),
+    ]
+    if "indicator" in f["Staff survey"].columns:
+        sections.append(("Staff survey", [f["Staff survey"].drop(columns=["unit"])]))
+    if "missing_groups" in (ctx.gaps.columns if ctx.gaps is not None else []):
+        mine = ctx.gaps[(ctx.gaps["level"] == "organisation") & (ctx.gaps["organisation"] == org)]
+        sections.append(("Evidence coverage", [
+            "Staff groups the evidence does not cover, per element (the workbook's Evidence "
+            "coverage sheet has the full matrix).", mine[["element", "missing_groups"]]]))
+    if "question_id" in f["Answers"].columns:
+        cols = [c for c in ("question_id", "element", "question", "answer", "evidence",
+                            "staff_groups") if c in f["Answers"].columns]
+        sections.append(("Answers", [f["Answers"][cols]]))
+    sections.append(("About this report", [list(REPORT_CAVEATS)]))
+    return html_page(f"{org}: Health and Wellbeing Framework diagnostic", sections,
+                     subtitle=subtitle)
+
+
+def write_org_reports(
+    data,
+    out_dir,
+    *,
+    survey=None,
+    networks=None,
+    triangulation=None,
+    organisations=None,
+    only=None,
+    year=None,
+    start=None,
+    as_of=None,
+    element_map=None,
+    focus_groups=EVIDENCE_FOCUS,
+    min_completeness: float = MIN_COMPLETENESS,
+    quartile_rule: str = "midpoints",
+    scale=None,
+    progress: bool = True,
+    overwrite: bool = True,
+    dpi: int = 80,
+) -> pd.DataFrame:
+    """Write each organisation's workbook (XLSX) and short summary report (HTML), in one call.
+
+    In Hertfordshire and West Essex each organisation got a spreadsheet of its own
+    data and a summary report of positives and potential gaps; this writes both
+    for every organisation, with a progress bar.
+
+    **Workbook** (``<code>_diagnostic_report.xlsx``), sheets
+    :data:`ORG_REPORT_SHEETS`: *Answers* (every question with its answer,
+    evidence and staff groups), *Scores vs system* (per element: completeness,
+    mean, % at each level, system median and quartiles, difference, rank),
+    *Positives* and *Gaps* (:func:`diagnostic_findings`), *Evidence coverage*
+    (staff groups covered per element), *Triangulation* (:func:`triangulate`),
+    *Staff survey* (:func:`survey_position`, responses suppressed), *Staff
+    networks* and *About* (rules, sources, caveats).  Every sheet has a frozen
+    NHS-blue header, fitted column widths and a filter; maturity columns are
+    coloured red-yellow-green by conditional formatting, convergence codes by
+    code, and "no" cells of the coverage sheet light red.
+
+    **HTML** (``<code>_diagnostic_report.html``): positives and gaps first,
+    then the element profile against the system median (chart embedded as a
+    base64 PNG) and its table, triangulation, staff survey, evidence gaps,
+    answers and caveats.  One self-contained file, fit to e-mail.
+
+    Parameters
+    ----------
+    data : Diagnostic, DataFrame, str or Path
+        Loaded diagnostics (:func:`load_diagnostic_workbooks` or
+        :func:`load_diagnostic_csv`), anything :func:`load_diagnostic_csv` accepts,
+        or a :func:`score_diagnostic` table (then the answer and evidence sheets
+        say they were not given).
+    out_dir : str or Path
+        Folder to write into (created).  Files are written only here, named from
+        the organisation code (``organisations`` or the workbook cover) or the
+        organisation's name; an input file or folder is never written to.
+    survey, networks : DataFrame, str or Path, optional
+        Staff survey results and staff network views (see :func:`triangulate`).
+    triangulation : DataFrame, optional
+        A :func:`triangulate` table made with your own rules (otherwise made with
+        the defaults from ``survey`` and ``networks``).
+    organisations : DataFrame, str or Path, optional
+        A table with ``organisation`` and optionally ``org_code`` (file names) and
+        ``staff_groups_employed`` (so evidence gaps ignore groups not employed), as
+        the bundled ``workforce_organisations.csv``.
+    only : list of str, optional
+        Write these organisations only (the system view still uses everyone).
+    year, quartile_rule, element_map
+        Passed to :func:`triangulate` / :func:`survey_position`.
+    start, as_of : date-like, optional
+        With ``start``, staging (:func:`staging_progress`) adds overdue elements to
+        the gaps.
+    focus_groups : sequence of str, default ("AfC 2-4", "Bank/temporary")
+        Staff groups whose absence from an element's evidence is listed as a gap.
+    min_completeness : float, default 50
+    scale : optional
+        The maturity scale, when ``data`` is not a :class:`Diagnostic`.
+    progress : bool, default True
+        Show a tqdm progress bar.
+    overwrite : bool, default True
+        Replace earlier reports of the same name in ``out_dir``; False raises
+        FileExistsError instead.
+    dpi : int, default 80
+        Resolution of the embedded chart.
+
+    Returns
+    -------
+    DataFrame
+        One row per file written: ``organisation``, ``report``
+        ("organisation"), ``format`` ("xlsx" or "html"), ``file`` (name) and
+        ``path``.
+
+    Raises
+    ------
+    ValueError
+        ``out_dir`` is an input folder (such as the workbooks' folder) or a
+        report would replace an input file.
+    InvalidValueError
+        An organisation in ``only`` that is not in the data.
+
+    Example
+    -------
+    >>> import tempfile, warnings
+    >>> from wellbeing_lib.io import data_dir
+    >>> folder = data_dir()
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     files = write_org_reports(folder / "workforce_diagnostic_answers.csv",
+    ...         tempfile.mkdtemp(), survey=folder / "workforce_staff_survey.csv",
+    ...         networks=folder / "workforce_staff_networks.csv",
+    ...         organisations=folder / "workforce_organisations.csv",
+    ...         only=["Kestrel Hill Hospice"], progress=False)
+    >>> files[["organisation", "format", "file"]]
+               organisation format                         file
+    0  Kestrel Hill Hospice   xlsx  HV13_diagnostic_report.xlsx
+    1  Kestrel Hill Hospice   html  HV13_diagnostic_report.html
+    """
+    from tqdm.auto import tqdm
+
+    from .reports import write_html
+
+    out = _check_out_dir(out_dir, _input_paths(data, survey, networks, organisations,
+                                               element_map))
+    ctx = _report_inputs(data, survey=survey, networks=networks, triangulation=triangulation,
+                         organisations=organisations, year=year, start=start, as_of=as_of,
+                         element_map=element_map, focus_groups=focus_groups,
+                         min_completeness=min_completeness, quartile_rule=quartile_rule,
+                         scale=scale)
+    orgs = list(ctx.stems)
+    if only is not None:
+        wanted = [str(o) for o in ([only] if isinstance(only, str) else only)]
+        unknown = [o for o in wanted if o not in ctx.stems]
+        if unknown:
+            raise InvalidValueError("organisation not in the diagnostic", column="organisation",
+                                    found=unknown, expected="one of " + "; ".join(orgs[:10]))
+        orgs = [o for o in orgs if o in wanted]
+    findings = ctx.findings
+    parts = {
+        "answers": _by_org(_answer_grid(ctx)),
+        "profile": _by_org(ctx.profile),
+        "scores": _by_org(ctx.scores.assign(organisation=ctx.scores["organisation"]
+                                            .astype("str"))),
+        "findings": _by_org(findings),
+        "coverage": _by_org(_coverage_table(ctx)),
+        "triangulation": _by_org(ctx.triangulation),
+        "survey": _by_org(_published_survey(ctx.positions) if ctx.positions is not None
+                          else None),
+        "networks": _by_org(_published_networks(ctx.views) if ctx.views is not None else None),
+    }
+    lo, hi = float(ctx.scale["points"].min()), float(ctx.scale["points"].max())
+    rows = []
+    for org in tqdm(orgs, desc="writing reports", unit="organisation", disable=not progress):
+        stem = ctx.stems[org]
+        sheets = _org_sheets(ctx, org, parts)
+        xlsx = _check_target(out / f"{stem}.xlsx", ctx.inputs, overwrite)
+        _write_report_xlsx(
+            sheets, xlsx, scale_range=(lo, hi),
+            maturity={"Answers": ["points"],
+                      "Scores vs system": ["mean_maturity", "system_median", "system_q1",
+                                           "system_q3"],
+                      "Triangulation": ["self_mean"]},
+            codes={"Triangulation": ["code"]},
+            flags={"Evidence coverage": {"no": "#F4C7C3"}})
+        html = _check_target(out / f"{stem}.html", ctx.inputs, overwrite)
+        write_html(_org_html(ctx, org, sheets, dpi=dpi), html)
+        rows += [(org, "organisation", "xlsx", xlsx.name, xlsx),
+                 (org, "organisation", "html", html.name, html)]
+    return pd.DataFrame(rows, columns=["organisation", "report", "format", "file", "path"])
+
+
+def _system_themes(ctx: _ReportInputs, top: int) -> pd.DataFrame:
+    """One row per theme of the system report: strengths, gaps, variation, evidence, ..."""
+    el = ctx.summary.elements
+    rows = [("widespread strength", e, f"system median {m:.2f} across {n} organisations")
+            for e, m, n in el.loc[el["widespread_strength"],
+                                  ["element", "median", "n_organisations"]].itertuples(
+                                      index=False)]
+    rows += [("widespread gap", e, f"system median {m:.2f} across {n} organisations")
+             for e, m, n in el.loc[el["widespread_gap"],
+                                   ["element", "median", "n_organisations"]].itertuples(
+                                       index=False)]
+    p = ctx.summary.pairings
+    rows += [("peer learning", e, f"{s} ({sm:.2f}, system median {md:.2f}) could support "
+                                  f"{n} organisations: {w}")
+             for e, s, sm, md, n, w in p.itertuples(index=False)]
+    if ctx.gaps is not None:
+        g = ctx.gaps[ctx.gaps["level"] == "system"]
+        rows += [("evidence gap", e, msg) for e, msg in
+                 g[["element", "message"]].itertuples(index=False)]
+    if ctx.staging is not None:
+        behind = staging_summary(ctx.staging)
+        behind = behind[behind["behind"]]
+        rows += [("behind schedule", "", f"{o}: {n} element(s) overdue ({els})")
+                 for o, n, els in behind[["organisation", "n_overdue", "overdue_elements"]]
+                 .itertuples(index=False)]
+    d = dissonances(ctx.triangulation, top=top)
+    rows += [("dissonance", e, s) for e, s in d[["element", "sentence"]].itertuples(index=False)]
+    return pd.DataFrame(rows, columns=["theme", "element", "detail"])
+
+
+def write_system_report(
+    data,
+    out_dir,
+    *,
+    survey=None,
+    networks=None,
+    triangulation=None,
+    organisations=None,
+    year=None,
+    start=None,
+    as_of=None,
+    element_map=None,
+    focus_groups=EVIDENCE_FOCUS,
+    min_completeness: float = MIN_COMPLETENESS,
+    quartile_rule: str = "midpoints",
+    scale=None,
+    name: str = "diagnostic_system_themes",
+    top: int = 10,
+    overwrite: bool = True,
+    dpi: int = 80,
+) -> pd.DataFrame:
+    """Write the system-wide themes report (HTML and XLSX) across every organisation.
+
+    The report one ICS drew up across its organisations and presented to wellbeing
+    leads: widespread strengths and gaps (:func:`system_summary`), high-variation
+    elements with peer-learning pairings, evidence gaps (for example no
+    organisation with evidence about AfC bands 2-4 on an element,
+    :func:`evidence_gaps`), staging (who is behind, with ``start``), the ranked
+    dissonances (:func:`dissonances`), the organisation x element heatmap and the
+    convergence matrix.
+
+    Parameters
+    ----------
+    data, survey, networks, triangulation, organisations, year, start, as_of,
+    element_map, focus_groups, min_completeness, quartile_rule, scale, overwrite, dpi
+        As :func:`write_org_reports`.
+    name : str, default "diagnostic_system_themes"
+        File name stem of the two files.
+    top : int, default 10
+        Dissonances listed in the themes (the workbook's Dissonances sheet has all).
+
+    Returns
+    -------
+    DataFrame
+        Two rows (xlsx, html): ``organisation`` ("(system)"), ``report``
+        ("system"), ``format``, ``file``, ``path``.  The workbook's sheets are
+        :data:`SYSTEM_REPORT_SHEETS`; survey responses are suppressed.
+
+    Example
+    -------
+    >>> import tempfile, warnings
+    >>> from wellbeing_lib.io import data_dir
+    >>> folder = data_dir()
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     files = write_system_report(folder / "workforce_diagnostic_answers.csv",
+    ...                                 tempfile.mkdtemp(), start="2021-11")
+    >>> files["file"].tolist()
+    ['diagnostic_system_themes.xlsx', 'diagnostic_system_themes.html']
+    """
+    import matplotlib.pyplot as plt
+
+    from .reports import html_page, write_html
+
+    out = _check_out_dir(out_dir, _input_paths(data, survey, networks, organisations,
+                                               element_map))
+    ctx = _report_inputs(data, survey=survey, networks=networks, triangulation=triangulation,
+                         organisations=organisations, year=year, start=start, as_of=as_of,
+                         element_map=element_map, focus_groups=focus_groups,
+                         min_completeness=min_completeness, quartile_rule=quartile_rule,
+                         scale=scale)
+    stem = re.sub(r"[^0-9A-Za-z_.-]+", "_", str(name)).strip("._") or "diagnostic_system_themes"
+    themes = _system_themes(ctx, top)
+    summary = ctx.summary
+    prof = ctx.profile
+    matrix = (prof.assign(mean=prof["mean_maturity"].where(prof["position"]
+                                                            != "too few answers"))
+              .pivot(index="organisation", columns="element", values="mean")
+              .reindex(index=list(ctx.stems), columns=list(pd.unique(prof["element"]))))
+    matrix.loc["System median"] = summary.elements.set_index("element")["median"]
+    matrix = matrix.round(2).reset_index().rename(columns={"index": "organisation"})
+    matrix.columns.name = None
+    codes_matrix = (ctx.triangulation.pivot(index="organisation", columns="element",
+                                            values="code")
+                    .reindex(index=list(pd.unique(ctx.triangulation["organisation"])),
+                             columns=list(pd.unique(ctx.triangulation["element"])))
+                    .reset_index())
+    codes_matrix.columns.name = None
+    diss = dissonances(ctx.triangulation)
+    if ctx.gaps is not None:
+        gap_table = pd.concat([ctx.gaps[ctx.gaps["level"] == "system"],
+                               ctx.focus_gaps if ctx.focus_gaps is not None else None],
+                              ignore_index=True)
+        gap_table = gap_table[["level", "organisation", "element", "missing_groups", "message"]]
+        by_element = coverage_matrix(ctx.coverage, by="element").reset_index()
+        by_element.columns.name = None
+    else:
+        gap_table = by_element = _note("evidence coverage needs the answers")
+    staging = (staging_summary(ctx.staging) if ctx.staging is not None
+               else _note("staging needs start= (the month of the first element)"))
+    completeness = (ctx.diag.completeness[["organisation", "n_questions", "n_answered",
+                                           "completeness_pct", "complete",
+                                           "missing_questions"]].round(2)
+                    if ctx.diag is not None else _note("completeness needs the answers"))
+    sheets = {
+        "Themes": themes,
+        "Element summary": summary.elements.round(3),
+        "Scores matrix": matrix,
+        "Peer learning": summary.pairings.round(3) if len(summary.pairings)
+        else _note("no organisation is far enough above the median on any element"),
+        "Evidence gaps": gap_table,
+        "Coverage by element": by_element,
+        "Staging": staging,
+        "Dissonances": diss.round(3) if len(diss) else _note("no dissonance found"),
+        "Convergence": codes_matrix,
+        "Completeness": completeness,
+        "Staff survey": (_published_survey(ctx.positions) if ctx.positions is not None
+                         else _note("no staff survey results were given")),
+        "About": _about(ctx, None),
+    }
+    lo, hi = float(ctx.scale["points"].min()), float(ctx.scale["points"].max())
+    elements_ = list(pd.unique(prof["element"]))
+    xlsx = _check_target(out / f"{stem}.xlsx", ctx.inputs, overwrite)
+    _write_report_xlsx(sheets, xlsx, scale_range=(lo, hi),
+                       maturity={"Scores matrix": elements_,
+                                 "Element summary": ["median", "q1", "q3", "min", "max"]},
+                       codes={"Convergence": list(pd.unique(ctx.triangulation["element"]))},
+                       flags={"Coverage by element": {"0": "#F4C7C3"}})
+
+    labels = ctx.codes or None
+    n_orgs = len(ctx.stems)
+    fig, ax = plt.subplots(figsize=(1.25 * len(elements_) + 4.5, 0.38 * n_orgs + 2.6))
+    plot_diagnostic_heatmap(ctx.scores, ax=ax, labels=labels, scale=ctx.scale,
+                            min_completeness=min_completeness)
+    heatmap = fig
+    fig2, ax2 = plt.subplots(figsize=(1.25 * len(elements_) + 4, 0.38 * n_orgs + 2.2))
+    plot_convergence(ctx.triangulation, ax=ax2, labels=labels)
+    convergence = fig2
+
+    def listing(theme):
+        t = themes[themes["theme"] == theme]
+        text = np.where(t["element"] != "", t["element"] + ": " + t["detail"], t["detail"])
+        return [list(text) or ["None."]]
+
+    sections = [
+        ("Widespread strengths", listing("widespread strength")),
+        ("Widespread gaps", listing("widespread gap")),
+        ("Peer learning", ["Elements where one organisation is far above the system median: "
+                           "it could support the organisations far below it."]
+         + listing("peer learning")),
+        ("Evidence gaps", ["Staff groups that no organisation's evidence covers, per element "
+                           "(focus: " + ", ".join(ctx.settings["focus_groups"]) + ")."]
+         + listing("evidence gap")
+         + ([by_element[["element"] + [c for c in by_element.columns
+                                       if c in {"AfC 2", "AfC 3", "AfC 4", "Bank/temporary"}]]]
+            if "element" in by_element.columns else [])),
+    ]
+    if ctx.staging is not None:
+        fig3, ax3 = plt.subplots(figsize=(1.3 * len(elements_) + 3.5, 0.35 * n_orgs + 2))
+        plot_staging(ctx.staging.assign(organisation=ctx.staging["organisation"].map(
+            lambda o: ctx.codes.get(o, o))), ax=ax3)
+        sections.append(("Staging", listing("behind schedule") + [fig3]))
+    sections += [
+        ("Dissonances", [f"The {min(top, len(diss))} most dissonant organisation x elements "
+                         "(self-assessment, staff survey and staff networks disagree); "
+                         + _TRIANGULATION_SOURCE + ".",
+                         diss.head(top)[["rank", "organisation", "element", "sentence"]],
+                         convergence]),
+        ("System picture", [heatmap, summary.elements.round(2)]),
+        ("About this report", [list(REPORT_CAVEATS)]),
+    ]
+    html = _check_target(out / f"{stem}.html", ctx.inputs, overwrite)
+    subtitle = f"{n_orgs} organisations"
+    if ctx.diag is not None:
+        done = int(ctx.diag.completeness["complete"].sum())
+        subtitle += f"; {done} completed every question"
+    write_html(html_page("Health and Wellbeing Framework diagnostic: system themes", sections,
+                         subtitle=subtitle), html)
+    return pd.DataFrame([("(system)", "system", "xlsx", xlsx.name, xlsx),
+                         ("(system)", "system", "html", html.name, html)],
+                        columns=["organisation", "report", "format", "file", "path"])

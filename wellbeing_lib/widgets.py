@@ -364,3 +364,272 @@ def outcomes_explorer(
 
 
 __all__ += ["outcomes_explorer"]
+
+
+def diagnostic_explorer(
+    scores: pd.DataFrame,
+    *,
+    min_completeness: float = 50.0,
+    labels: dict | None = None,
+    scale=None,
+    dpi: int = 80,
+):
+    """Pick an organisation → its element profile against the system: a table and a chart.
+
+    The table is :func:`wellbeing_lib.diagnostic.org_profile` (mean maturity per element
+    beside the system median and middle half, the difference and rank); the chart is
+    :func:`wellbeing_lib.diagnostic.plot_org_profile`.  No staff counts are shown.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        :func:`wellbeing_lib.diagnostic.score_diagnostic` output.
+    min_completeness : float, default 50
+        As :func:`wellbeing_lib.diagnostic.system_summary`.
+    labels : dict, optional
+        Display names for organisations in the dropdown (e.g. ``{name: "HV08 " + name}``).
+    scale : optional
+        The maturity scale (default 0-4), for the chart's axis.
+    dpi : int, default 80
+        Resolution of the chart.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        With ``current_table`` (the profile on show), ``current_organisation`` and
+        ``dropdown`` (so the explorer can be driven without a front end).
+
+    Example
+    -------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> scores = pd.DataFrame({"organisation": ["A", "B", "C"], "element": "Environment",
+    ...     "completeness_pct": 100.0, "mean_maturity": [3.5, 1.0, 2.0]})
+    >>> explorer = diagnostic_explorer(scores)
+    >>> explorer.current_table[["organisation", "mean_maturity", "position"]]
+      organisation  mean_maturity                 position
+    0            A            3.5  above the system median
+    >>> explorer.dropdown.value = "B"
+    >>> explorer.current_table[["organisation", "mean_maturity", "position"]]
+      organisation  mean_maturity                 position
+    0            B            1.0  below the system median
+    """
+    import ipywidgets as w
+
+    from .diagnostic import org_profile, plot_org_profile
+
+    require_columns(scores, ["organisation", "element", "completeness_pct", "mean_maturity"])
+    profiles = org_profile(scores, min_completeness=min_completeness)
+    orgs = list(pd.unique(profiles["organisation"]))
+    labels = labels or {}
+    dropdown = w.Dropdown(options=[(labels.get(o, o), o) for o in orgs],
+                          description="Organisation", style={"description_width": "initial"},
+                          layout=w.Layout(width="520px"))
+    table_html = w.HTML()
+    chart = w.Image(format="png")
+    box = w.VBox([dropdown, table_html, chart])
+    box.dropdown = dropdown
+
+    def update(_=None):
+        import io
+
+        import matplotlib.pyplot as plt
+
+        org = dropdown.value
+        table = profiles[profiles["organisation"] == org].reset_index(drop=True)
+        box.current_table = table
+        box.current_organisation = org
+        shown = table.drop(columns="organisation").round(2)
+        table_html.value = shown.to_html(index=False, na_rep="", border=0)
+        fig, ax = plt.subplots(figsize=(8, 0.45 * len(table) + 1.6))
+        plot_org_profile(table, ax=ax, scale=scale)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+        plt.close(fig)
+        chart.value = buffer.getvalue()
+
+    dropdown.observe(update, names="value")
+    update()
+    return box
+
+
+__all__ += ["diagnostic_explorer"]
+
+
+def theme_explorer(
+    data: pd.DataFrame,
+    mentions: pd.DataFrame,
+    *,
+    groups: list[str],
+    texts: pd.DataFrame | None = None,
+    text: str = "text",
+    respondent: str = "respondent",
+    level: str = "theme",
+    codebook=None,
+    suppress: bool = True,
+    n_quotes: int = 3,
+    random_state=0,
+    max_chars: int | None = 200,
+    labels: dict[str, str] | None = None,
+):
+    """Choose a theme and a grouping → who mentions it (n, %, Wilson CI), a bar chart, quotes.
+
+    For the chosen theme (or code, ``level="code"``) and grouping column the panel shows:
+
+    * the table of :func:`wellbeing_lib.engagement.theme_frequency` for each category of
+      the group: ``n`` respondents mentioning the theme out of ``N``, the percentage and
+      its Wilson 95% interval - small counts suppressed (1–7 withheld, others rounded to
+      the nearest 5, the percentage and interval withheld with them) unless
+      ``suppress=False``;
+    * a bar chart of the percentages with their intervals across the categories, in the
+      table's (sorted) order, so a trend (e.g. by IMD quintile) can be read; suppressed
+      bars are marked "*";
+    * the test of "same percentage in every category" from
+      :func:`~wellbeing_lib.engagement.compare_groups` (chi-square, or Fisher for two small
+      groups), with the p-value Holm-corrected over all themes of the codebook;
+    * ``n_quotes`` example answers mentioning the theme, chosen reproducibly and with
+      personal details redacted (:func:`~wellbeing_lib.engagement.exemplar_quotes`), with
+      the category of the person quoted.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent: ``respondent`` and the ``groups`` columns (and ``text``
+        when ``texts`` is not given).
+    mentions : DataFrame
+        Output of :func:`wellbeing_lib.engagement.apply_codebook`.
+    groups : list of str
+        Columns offered in the "Group by" dropdown.
+    texts : DataFrame, optional
+        The answers that were coded (unit columns and ``text``); default ``data``.
+    text, respondent, level, codebook
+        As in :func:`~wellbeing_lib.engagement.theme_frequency` and
+        :func:`~wellbeing_lib.engagement.exemplar_quotes`.
+    suppress : bool, default True
+        Publish-ready table (small counts suppressed).
+    n_quotes : int, default 3
+    random_state : int, default 0
+        Seed of the choice of quotes.
+    max_chars : int or None, default 200
+        Longer quotes are shortened around the matched words.
+    labels : dict, optional
+        Display names for the group columns.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        With ``current_table`` (the table on show), ``current_quotes`` (``theme``,
+        ``rank``, ``respondent``, the group column, ``quote``), ``current_test`` (the
+        one-row comparison), ``current_axes`` (the bar chart) and ``controls`` (``{"theme": dropdown, "group": dropdown}``)
+        so the panel can be driven and read without a front end.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> from wellbeing_lib.engagement import apply_codebook
+    >>> people = pd.DataFrame({"respondent": range(40), "type": ["public", "staff"] * 20,
+    ...                        "text": ["Lonely since my wife died", "Workload"] * 20})
+    >>> panel = theme_explorer(people, apply_codebook(people), groups=["type"])
+    >>> panel.controls["theme"].value = "Loneliness"
+    >>> panel.current_table[["type", "n", "N", "percent"]]
+         type   n   N  percent
+    0  public  20  20    100.0
+    1   staff   0  20      0.0
+    """
+    import ipywidgets as w
+
+    from .engagement import _all_labels, compare_groups, exemplar_quotes, theme_frequency
+    from .errors import InvalidValueError
+    from .io import check_unique
+
+    groups = [groups] if isinstance(groups, str) else list(groups)
+    if not groups:
+        raise InvalidValueError("no grouping column given", expected="groups=['column', ...]")
+    require_columns(data, [respondent, *groups], what="theme explorer data")
+    check_unique(data, respondent)
+    texts = data if texts is None else texts
+    labels = labels or {}
+    themes = _all_labels(mentions, level, codebook)
+    quotes = exemplar_quotes(texts, mentions, text=text, level=level, n=n_quotes,
+                             random_state=random_state, max_chars=max_chars,
+                             codebook=codebook)
+    theme_box = w.Dropdown(options=themes, description=level.capitalize())
+    group_box = w.Dropdown(options=[(labels.get(g, g), g) for g in groups],
+                           description="Group by")
+    test_text, table_out, plot_out, quote_out = w.HTML(), w.Output(), w.Output(), w.Output()
+    box = w.VBox([w.HBox([theme_box, group_box]), test_text, table_out, plot_out, quote_out])
+    box.controls = {"theme": theme_box, "group": group_box}
+    cache: dict[str, tuple[pd.DataFrame, pd.DataFrame | None]] = {}
+
+    def tables(group: str):
+        if group not in cache:
+            freq = theme_frequency(data, mentions, by=group, respondent=respondent,
+                                   level=level, codebook=codebook, suppress=suppress)
+            try:
+                tests = compare_groups(data, mentions, by=group, respondent=respondent,
+                                       level=level, codebook=codebook)
+            except InvalidValueError:  # a single category: nothing to compare
+                tests = None
+            cache[group] = (freq, tests)
+        return cache[group]
+
+    def update(_=None):
+        import matplotlib.pyplot as plt
+        from IPython import get_ipython
+        from IPython.display import display
+
+        from .plots import plot_proportions
+        from .privacy import publish
+
+        theme, group = theme_box.value, group_box.value
+        name = labels.get(group, group)
+        freq, tests = tables(group)
+        table = freq[freq[level] == theme].reset_index(drop=True)
+        box.current_table = table
+        if tests is None:
+            box.current_test = pd.DataFrame()
+            test_text.value = f"<i>Only one {name} category: no comparison.</i>"
+        else:
+            row = tests[tests[level] == theme].reset_index(drop=True)
+            box.current_test = row
+            p, p_adj = row["p_value"].iloc[0], row["p_adjusted"].iloc[0]
+            test_text.value = (
+                f"<b>{theme}</b> by {name}: {row['test'].iloc[0]} test p = {p:.3g}, "
+                f"Holm-adjusted over {len(themes)} {level}s p = {p_adj:.3g}"
+                if pd.notna(p) else f"<b>{theme}</b> by {name}: no variation to test")
+        chosen = quotes[quotes[level] == theme]
+        chosen = chosen.merge(data[[respondent, group]], on=respondent, how="left")
+        box.current_quotes = chosen[[level, "rank", respondent, group, "quote"]].reset_index(
+            drop=True)
+        in_kernel = get_ipython() is not None  # outside a kernel, output would go to stdout
+        show = display if in_kernel else (lambda *_: None)
+        for out in (table_out, plot_out, quote_out):
+            if in_kernel:
+                out.clear_output(wait=True)
+        with table_out:
+            show((publish(table) if suppress else table).round(1))
+        with plot_out:
+            fig, ax = plt.subplots(figsize=(max(6.0, 0.9 * len(table) + 2), 3.8))
+            bars = table.assign(proportion=table["percent"] / 100,
+                                low=table["ci_low"] / 100, high=table["ci_high"] / 100)
+            bars[group] = bars[group].astype(str)
+            plot_proportions(bars, x=group, y="proportion", ci_low="low", ci_high="high",
+                             ax=ax, xlabel=name, ylabel="% of respondents mentioning",
+                             title=f"{theme}: % of respondents by {name}"
+                                   + (" (1–7 suppressed: *)" if suppress else ""))
+            fig.tight_layout()
+            box.current_axes = ax
+            if in_kernel:
+                plt.show()
+            plt.close(fig)
+        with quote_out:
+            show(box.current_quotes[["rank", group, "quote"]])
+
+    theme_box.observe(update, names="value")
+    group_box.observe(update, names="value")
+    update()
+    return box
+
+
+__all__ += ["theme_explorer"]
