@@ -355,6 +355,23 @@ def test_scenarios_table():
     assert t.loc[2, "changes"] == "attribution = 0.0; discount_rate = 0.015"
 
 
+def test_scenario_changes_show_plain_numbers_for_numpy_values():
+    # values computed with numpy/pandas (np.float64, np.int64) must not show as reprs
+    t = ec.sroi_scenarios(
+        make_map(), 20_000,
+        {"mixed": {"attribution": {"Less lonely": np.float64(0.3),
+                                   ("NHS", "Fewer GP visits"): np.float64(0.15)},
+                   "duration": {"Less lonely": np.int64(3)},
+                   "investment": np.float64(25_000.5), "deadweight": np.float64(0.2)}},
+        discount_rate=0.035,
+    )
+    text = t.loc[1, "changes"]
+    assert "np." not in text and "float64" not in text and "int64" not in text
+    assert text == ("attribution = {'Less lonely': 0.3, ('NHS', 'Fewer GP visits'): 0.15}; "
+                    "duration = {'Less lonely': 3}; investment = 25000.5; deadweight = 0.2")
+    assert t.loc[1, "investment"] == 25_000.5
+
+
 # ------------------------------------------------------------------ sensitivity and breakeven
 def test_one_way_sensitivity_table():
     s = ec.sroi_sensitivity(make_map(), 20_000, discount_rate=0.035)
@@ -429,6 +446,45 @@ def test_breakeven_values_give_a_ratio_of_one_when_plugged_back(by_outcome):
         ratio = _ratio_with(row["parameter"], row, m, investment)
         assert ratio == pytest.approx(1.0, rel=1e-9), (row["parameter"], row["outcome"])
     assert b["breakeven"][~b["reachable"]].isna().all()
+
+
+@pytest.mark.parametrize(("target", "by_outcome"),
+                         [(2.3, False), (2.3, True), (0.5, False), (0.5, True), (1.0, False)])
+def test_breakeven_values_give_the_target_ratio_when_plugged_back(target, by_outcome):
+    # base ratio 67,846.17 / 40,000 = 1.70: 2.3 needs better values, 0.5 worse ones
+    m, investment = make_map(), 40_000
+    b = ec.breakeven(m, investment, target=target, by_outcome=by_outcome, discount_rate=0.035)
+    reachable = b[b["reachable"]]
+    assert len(reachable) >= (3 if target == 2.3 and not by_outcome else 6)
+    for _, row in reachable.iterrows():
+        ratio = _ratio_with(row["parameter"], row, m, investment, discount_rate=0.035)
+        assert ratio == pytest.approx(target, rel=1e-9), (row["parameter"], row["outcome"])
+    assert (b["target_ratio"] == target).all()
+    label = f"{target:g}:1"
+    assert b["note"].str.contains(label, regex=False).all(), label
+    if target != 1.0:
+        assert not b["note"].str.contains(" 1:1", regex=False).any()
+    # the investment that gives the target is PV / target
+    inv = b.set_index("parameter").loc["investment"]
+    assert inv["breakeven"] == pytest.approx(67846.1665 / target, rel=1e-9)
+
+
+def test_breakeven_target_notes_and_validation():
+    m = make_map()
+    b = ec.breakeven(m, 20_000, target=2.3, parameters=["quantity", "drop_off"],
+                     discount_rate=0.035).set_index("parameter")
+    # quantity is proportional: multiplier = 2.3 × 20,000 / 67,846.17 = 0.6780
+    assert round(b.loc["quantity", "breakeven"], 4) == 0.6780
+    assert b.loc["quantity", "note"].startswith("the ratio reaches 2.3:1 at quantity = 0.678")
+    # year 1 alone is worth £26,534 / 20,000 = 1.33 < 2.3: drop-off 100% takes it below 2.3
+    assert b.loc["drop_off", "reachable"]
+    # at 3.39:1 even the best drop-off (0) cannot reach 5:1
+    far = ec.breakeven(m, 20_000, target=5, parameters="drop_off", discount_rate=0.035)
+    assert not far.loc[0, "reachable"]
+    assert "stays below 5:1 (highest" in far.loc[0, "note"]
+    for bad in (0, -1.0, float("nan"), float("inf"), "2.3", True, None):
+        with pytest.raises(InvalidValueError, match="target"):
+            ec.breakeven(m, 20_000, target=bad)
 
 
 def test_breakeven_closed_form_and_unreachable_cases():
@@ -628,6 +684,69 @@ def test_read_impact_map_from_csv_and_xlsx(tmp_path):
 
 
 # ------------------------------------------------------------------ plots and panel
+def _overlaps(boxes) -> list[tuple[int, int]]:
+    return [(i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes))
+            if boxes[i].overlaps(boxes[j])]
+
+
+@pytest.mark.parametrize("investment", [20_000, 150_000])
+def test_waterfall_is_readable_at_its_default_size(investment):
+    import matplotlib.pyplot as plt
+
+    res = ec.sroi(make_map(), investment, discount_rate=0.035)
+    ax = ec.plot_sroi_waterfall(res)
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ticks = [t for t in ax.get_xticklabels() if t.get_text()]
+    assert len(ticks) == 7
+    assert _overlaps([t.get_window_extent(renderer) for t in ticks]) == []
+    # every value label (and the legend) sits inside the axes, below its top edge, so none
+    # can touch the title
+    top = ax.get_window_extent(renderer).y1
+    texts = [t for t in ax.texts if t.get_text()]
+    assert len(texts) == 7
+    highest = max(t.get_window_extent(renderer).y1 for t in texts)
+    assert highest < top
+    assert ax.get_legend().get_window_extent(renderer).y1 <= top
+    # value labels do not overlap each other
+    assert _overlaps([t.get_window_extent(renderer) for t in texts]) == []
+    # on a given, short Axes it returns that Axes and still leaves room for the top label
+    # (a fixed 5% margin is ~7 pt here, less than the 3 pt offset + 8 pt text)
+    fig2, ax2 = plt.subplots(figsize=(7, 2.5))
+    assert ec.plot_sroi_waterfall(res, ax=ax2) is ax2
+    fig2.canvas.draw()
+    renderer2 = fig2.canvas.get_renderer()
+    top2 = ax2.get_window_extent(renderer2).y1
+    assert max(t.get_window_extent(renderer2).y1 for t in ax2.texts) < top2
+    plt.close(fig)
+    plt.close(fig2)
+
+
+def test_tornado_labels_money_and_fractions_readably():
+    import matplotlib.pyplot as plt
+
+    sens = ec.sroi_sensitivity(
+        make_map(), 20_000,
+        parameters={"investment": (246_155.533, 461_541.624), "attribution": (0.1, 0.5),
+                    "discount_rate": (0.015, 0.06), "proxy_value": {"Less lonely": (500, 1250)},
+                    "quantity": {"Fewer GP visits": (52.0, 2345.5)}, "drop_off": None,
+                    "duration": (1, 3)},
+        discount_rate=0.035,
+    )
+    ax = ec.plot_sroi_tornado(sens)
+    labels = {t.get_text() for t in ax.get_yticklabels()}
+    assert "investment £246,156 / £461,542" in labels
+    assert "attribution 10% / 50%" in labels
+    assert "discount_rate 1.5% / 6%" in labels
+    assert "proxy_value (Less lonely) £500 / £1,250" in labels
+    assert "quantity (Fewer GP visits) 52 / 2,346" in labels
+    assert "drop_off ×0.8 / ×1.2" in labels
+    assert "duration 1 / 3 years" in labels
+    assert not any("e+" in t for t in labels)
+    plt.close(ax.figure)
+
+
 def test_plots_return_labelled_axes():
     import matplotlib.pyplot as plt
 

@@ -18,7 +18,8 @@ The module reads top to bottom:
   (:func:`read_impact_map`, :func:`validate_impact_map`), :func:`sroi` (per outcome × year
   table, totals, payback, summaries by stakeholder and GMCA value type, assumptions),
   :func:`apply_overrides` / :func:`sroi_scenarios`, one-way :func:`sroi_sensitivity` and
-  :func:`breakeven` (the value of each parameter at which the ratio is 1:1), a vectorised
+  :func:`breakeven` (the value of each parameter at which the ratio reaches 1:1, or any
+  target ratio such as a published 2.3:1), a vectorised
   :func:`sroi_monte_carlo`, and plots (:func:`plot_sroi_waterfall`,
   :func:`plot_sroi_tornado`, :func:`plot_sroi_monte_carlo`). The live slider panel is
   :func:`wellbeing_lib.widgets.sroi_panel`.
@@ -2550,9 +2551,29 @@ def sroi_scenarios(
             "ratio": res.ratio,
             "net_ratio": res.net_ratio,
             "payback_years": res.payback_years,
-            "changes": "; ".join(f"{k} = {v}" for k, v in spec.items()) or "as the impact map",
+            "changes": "; ".join(f"{k} = {v if isinstance(v, str) else _override_text(v)}"
+                                 for k, v in spec.items())
+            or "as the impact map",
         })
     return pd.DataFrame(rows).astype({"scenario": "str", "changes": "str"})
+
+
+def _override_text(value) -> str:
+    """An override as plain text: numbers as written (``0.3``, not ``np.float64(0.3)``)."""
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{_override_text(k)}: {_override_text(v)}"
+                               for k, v in value.items()) + "}"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_override_text(v) for v in value) + ")"
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        return repr(float(value))
+    if isinstance(value, str):
+        return repr(str(value))
+    return str(value)
 
 
 # ------------------------------------------------------------------ SROI: sensitivity
@@ -2809,7 +2830,7 @@ def sroi_sensitivity(
 
 # ------------------------------------------------------------------ SROI: breakeven
 def _solve(fun, lo: float, hi: float, linear: bool, xtol: float):
-    """Root of fun(x) = ratio(x) − 1 in [lo, hi]: (x or None, f(lo), f(hi))."""
+    """Root of fun(x) = ratio(x) − target in [lo, hi]: (x or None, f(lo), f(hi))."""
     from scipy.optimize import brentq
 
     if linear:
@@ -2835,6 +2856,7 @@ def breakeven(
     impact_map: pd.DataFrame,
     investment,
     *,
+    target: float = 1.0,
     parameters=None,
     by_outcome: bool = False,
     discount_rate=DEFAULT_SCHEDULE,
@@ -2842,16 +2864,21 @@ def breakeven(
     price_year=None,
     index=DEFAULT_INDEX,
 ) -> pd.DataFrame:
-    """The value of each parameter at which the SROI ratio is exactly 1:1.
+    """The value of each parameter at which the SROI ratio reaches a target (1:1 by default).
 
-    Present value is linear in quantity, proxy, deadweight, displacement and attribution
-    (each enters as a factor x or 1 − x), so those are solved in closed form from two
-    evaluations; drop-off and the discount rate are solved numerically
+    For each parameter *x* (the others as in the analysis) this solves
+    ratio(*x*) = PV(*x*) / investment = ``target``. Present value is linear in quantity,
+    proxy, deadweight, displacement and attribution (each enters as a factor x or 1 − x),
+    so those are solved in closed form from two evaluations; the investment is
+    PV / ``target``; drop-off and the discount rate are solved numerically
     (:func:`scipy.optimize.brentq`; the ratio is monotone in both when outcomes have
     positive value).
 
     Parameters
     ----------
+    target : float, default 1.0
+        The SROI ratio to reach (£ of value per £1 invested), e.g. ``2.3`` for "what would
+        it take to reach a published 2.3:1". Must be positive.
     parameters : list of str, optional
         Default ``deadweight``, ``displacement``, ``attribution``, ``drop_off``,
         ``quantity``, ``proxy_value``, ``discount_rate``, ``investment``.
@@ -2865,10 +2892,18 @@ def breakeven(
     Returns
     -------
     DataFrame
-        ``parameter``, ``stakeholder``, ``outcome``, ``applied_as``, ``base`` (the value in
-        the analysis; missing for "all" when outcomes differ — see ``note``),
-        ``breakeven`` (missing when not reachable), ``reachable`` and ``note`` (e.g.
-        "not reachable in [0, 1]: the ratio stays above 1:1 (1.38 at 1)").
+        ``parameter``, ``stakeholder``, ``outcome``, ``applied_as``, ``target_ratio`` (the
+        ``target`` used), ``base`` (the value in the analysis; missing for "all" when
+        outcomes differ — see ``note``), ``breakeven`` (the value at which the ratio is
+        ``target_ratio``; missing when not reachable), ``reachable`` and ``note``, which
+        names the target (e.g. "the ratio reaches 2.3:1 at quantity = 1.85412" or "not
+        reachable in [0, 1]: the ratio stays above 1:1 (lowest 1.33)").
+
+    Raises
+    ------
+    InvalidValueError
+        For a target that is not a positive number, an unknown parameter, or a bad impact
+        map or investment (as :func:`sroi`).
 
     Example
     -------
@@ -2885,7 +2920,19 @@ def breakeven(
     0  deadweight   0.1     0.2745       True
     1    drop_off   0.5     0.7976       True
     2    quantity   1.0     0.8061       True
+
+    What would it take to reach 2.3:1? (The base ratio is 1.24.)
+
+    >>> b = breakeven(m, 4000, target=2.3, parameters=["quantity", "investment"],
+    ...               discount_rate=0.035)
+    >>> b[["parameter", "target_ratio", "breakeven"]].round(4)
+        parameter  target_ratio  breakeven
+    0    quantity           2.3     1.8541
+    1  investment           2.3  2157.3519
+    >>> b.loc[0, "note"]
+    "the ratio reaches 2.3:1 at quantity = 1.85412 (multiplier of each outcome's value)"
     """
+    target = _check_target(target)
     by_outcome = _check_flag(by_outcome, "by_outcome")
     model = _build_model(impact_map, investment, discount_rate, first_year_discounted,
                          price_year, index)
@@ -2899,20 +2946,24 @@ def breakeven(
         _check_parameter(param, BREAKEVEN_PARAMETERS)
         if param == "investment":
             ok = pv_base > 0
+            needed = pv_base / target
+            share = "the present value" if target == 1 else f"the present value ÷ {target:g}"
             rows.append(dict(
                 parameter=param, stakeholder="all", outcome="all",
-                applied_as="total investment (£)", base=model.investment,
-                breakeven=pv_base if ok else np.nan, reachable=ok,
-                note=(f"the ratio is 1:1 when the investment equals the present value, "
-                      f"{_money(pv_base)}") if ok else "not reachable: present value is not positive",
+                applied_as="total investment (£)", target_ratio=target, base=model.investment,
+                breakeven=needed if ok else np.nan, reachable=ok,
+                note=(f"the ratio is {_ratio_label(target)} when the investment equals {share}, "
+                      f"{_money(needed)}") if ok else (
+                          f"not reachable: present value is not positive, so no investment "
+                          f"gives {_ratio_label(target)}"),
             ))
             continue
         if param == "discount_rate":
             base = float(model.rate) if not isinstance(model.rate, str) else np.nan
-            x, f_lo, f_hi = _solve(lambda r: _evaluate(model, rate=r)[1] - 1.0, 0.0,
+            x, f_lo, f_hi = _solve(lambda r: _evaluate(model, rate=r)[1] - target, 0.0,
                                    1.0 - 1e-9, False, xtol)
             rows.append(_breakeven_row(param, "all", "all", "flat rate for every year", base, x,
-                                       f_lo, f_hi, "[0, 1)", base_note=(
+                                       f_lo, f_hi, "[0, 1)", target, base_note=(
                                            f"the analysis uses the {_rate_text(model.rate)}"
                                            if isinstance(model.rate, str) else "")))
             continue
@@ -2925,11 +2976,12 @@ def breakeven(
             if k is None:
                 if is_value:
                     def fun(x, param=param):
-                        return _evaluate(model, values={param: model.values[param] * x})[1] - 1.0
+                        return (_evaluate(model, values={param: model.values[param] * x})[1]
+                                - target)
                     how, base, base_note = "multiplier of each outcome's value", 1.0, ""
                 else:
                     def fun(x, param=param):
-                        return _evaluate(model, values={param: np.full(len(m), x)})[1] - 1.0
+                        return _evaluate(model, values={param: np.full(len(m), x)})[1] - target
                     how = "value for every outcome"
                     own = model.values[param]
                     same = bool(np.all(own == own[0]))
@@ -2939,33 +2991,52 @@ def breakeven(
                 who = ("all", "all")
             else:
                 def fun(x, param=param, k=k):
-                    return _evaluate(model, **_set_one(model, param, k, x))[1] - 1.0
+                    return _evaluate(model, **_set_one(model, param, k, x))[1] - target
                 how, base, base_note = "value for this outcome", float(model.values[param][k]), ""
                 who = _outcome_label(m, k)
             x, f_lo, f_hi = _solve(fun, *limits, linear, xtol)
             rows.append(_breakeven_row(param, *who, how, base, x, f_lo, f_hi, interval,
-                                       base_note=base_note))
+                                       target, base_note=base_note))
     out = pd.DataFrame(rows)
     out["reachable"] = out["reachable"].astype(bool)
     return out.astype({c: "str" for c in ("parameter", "stakeholder", "outcome", "applied_as",
                                           "note")})
 
 
-def _breakeven_row(param, stakeholder, outcome, how, base, x, f_lo, f_hi, interval, base_note=""):
+def _check_target(target) -> float:
+    ok = (isinstance(target, numbers.Real) and not isinstance(target, bool | np.bool_)
+          and np.isfinite(target) and target > 0)
+    if not ok:
+        raise InvalidValueError(
+            "target ratio out of range",
+            expected="a positive SROI ratio, e.g. 1 for 1:1 or 2.3 for 2.3:1",
+            found=[repr(target)],
+        )
+    return float(target)
+
+
+def _ratio_label(target: float) -> str:
+    return f"{target:g}:1"
+
+
+def _breakeven_row(param, stakeholder, outcome, how, base, x, f_lo, f_hi, interval, target,
+                   base_note=""):
+    """One row of :func:`breakeven`; f_lo, f_hi are ratio − target at the interval's ends."""
+    goal = _ratio_label(target)
     if x is not None:
-        note = f"the ratio reaches 1:1 at {param} = {x:.6g} ({how})"
+        note = f"the ratio reaches {goal} at {param} = {x:.6g} ({how})"
     elif f_lo == f_hi:
-        note = f"not reachable: the ratio does not depend on {param} here"
+        note = f"not reachable: the ratio does not depend on {param} here, so it cannot reach {goal}"
     elif min(f_lo, f_hi) > 0:
-        note = (f"not reachable in {interval}: the ratio stays above 1:1 "
-                f"(lowest {1 + min(f_lo, f_hi):.3g})")
+        note = (f"not reachable in {interval}: the ratio stays above {goal} "
+                f"(lowest {target + min(f_lo, f_hi):.3g})")
     else:
-        note = (f"not reachable in {interval}: the ratio stays below 1:1 "
-                f"(highest {1 + max(f_lo, f_hi):.3g})")
+        note = (f"not reachable in {interval}: the ratio stays below {goal} "
+                f"(highest {target + max(f_lo, f_hi):.3g})")
     if base_note:
         note += f"; {base_note}"
     return dict(parameter=param, stakeholder=stakeholder, outcome=outcome, applied_as=how,
-                base=base, breakeven=np.nan if x is None else float(x),
+                target_ratio=target, base=base, breakeven=np.nan if x is None else float(x),
                 reachable=x is not None, note=note)
 
 
@@ -3352,19 +3423,63 @@ def _pounds(ax, axis: str = "y") -> None:
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
 
 
+#: two-line forms of the waterfall's step names, used when the one-line names do not fit
+_STEP_WRAPPED = {"gross value": "gross\nvalue", "deadweight": "dead-\nweight",
+                 "displacement": "displace-\nment", "attribution": "attri-\nbution",
+                 "drop-off": "drop-\noff", "discounting": "discount-\ning",
+                 "present value": "present\nvalue"}
+_TICK_POINTS = (9.0, 8.0, 7.0)  # tried in turn until neighbouring step names do not touch
+_LABEL_POINTS = (8.0, 7.0, 6.0)  # the same for the £ labels on the bars
+
+
+def _money_short(x: float) -> str:
+    """£ to the pound with thousands separators; £m with two decimals from £10 million."""
+    sign, x = ("-" if x < 0 else ""), abs(x)
+    return f"{sign}£{x / 1e6:,.2f}m" if x >= 1e7 else f"{sign}£{x:,.0f}"
+
+
+def _text_width_points(text: str, size: float) -> float:
+    """Width in points of (the longest line of) ``text`` in the default font."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    prop = FontProperties(size=size)
+    return max(text_to_path.get_text_width_height_descent(line, prop, ismath=False)[0]
+               for line in text.split("\n"))
+
+
+def _fits(labels, slot: float, size: float, gap: float = 4.0) -> bool:
+    """Whether neighbouring centred labels, ``slot`` points apart, leave ``gap`` between them."""
+    widths = [_text_width_points(t, size) for t in labels]
+    return all((a + b) / 2 + gap <= slot for a, b in zip(widths, widths[1:]))
+
+
+def _axes_points(ax) -> tuple[float, float]:
+    """Width and height of an Axes in points (from its position in the figure)."""
+    box = ax.get_position()
+    w, h = ax.figure.get_size_inches()
+    return box.width * w * 72.0, box.height * h * 72.0
+
+
 def plot_sroi_waterfall(result: SROIResult, *, ax=None, title: str | None = None,
                         show_investment: bool = True):
     """Waterfall from gross value to present value: each deduction as a falling bar.
 
     Bars: gross value; − deadweight, − displacement, − attribution, − drop-off,
     − discounting; present value. A dashed line marks the investment, so the final bar
-    standing above it means a ratio above 1:1. Values from :func:`waterfall_table`.
+    standing above it means a ratio above 1:1. Values from :func:`waterfall_table`; each
+    bar is labelled in whole pounds.
+
+    The plot is laid out to be readable at the default size (7 × 4 inches) and on a
+    given ``ax``: step names go on two lines (hyphenated if the Axes is narrow) and the
+    y axis leaves room above the tallest bar for its label, below the title.
 
     Parameters
     ----------
     result : SROIResult
         From :func:`sroi`.
     ax : matplotlib Axes, optional
+        Draw on this Axes; by default a new 7 × 4 inch figure.
     title : str, optional
         Default "From gross value to present value (SROI ratio x.xx : 1)".
     show_investment : bool, default True
@@ -3384,41 +3499,102 @@ def plot_sroi_waterfall(result: SROIResult, *, ax=None, title: str | None = None
     >>> ax = plot_sroi_waterfall(sroi(m, 4000, discount_rate=0.035))
     >>> ax.get_title(), ax.get_ylabel()
     ('From gross value to present value (SROI ratio 1.24 : 1)', 'value (£)')
+    >>> [t.get_text() for t in ax.texts][:2]
+    ['£9,000', '−£900']
     """
     from .plots import NHS_PALETTE, _axes
 
     steps = waterfall_table(result)
+    own_figure = ax is None
     ax = _axes(ax)
     n = len(steps)
-    bottoms, heights, colours = [], [], []
-    for i, row in enumerate(steps.itertuples(index=False)):
-        if i in (0, n - 1):
-            bottoms.append(0.0)
-            heights.append(row.change)
-            colours.append(NHS_PALETTE[0] if i == 0 else NHS_PALETTE[2])
-        else:
-            bottoms.append(row.running_total)
-            heights.append(-row.change)
-            colours.append(NHS_PALETTE[5])
+    change = steps["change"].to_numpy(dtype=float)
+    running = steps["running_total"].to_numpy(dtype=float)
+    ends = np.zeros(n, dtype=bool)
+    ends[[0, -1]] = True
+    # totals stand on zero; a deduction hangs from the running total before it
+    bottoms = np.where(ends, 0.0, running)
+    heights = np.where(ends, change, -change)
+    colours = [NHS_PALETTE[0]] + [NHS_PALETTE[5]] * (n - 2) + [NHS_PALETTE[2]]
     x = np.arange(n)
     ax.bar(x, heights, bottom=bottoms, color=colours, width=0.7)
     for i in range(n - 1):
-        level = steps["running_total"].iloc[i]
-        ax.plot([i + 0.35, i + 0.65], [level, level], color="#768692", lw=0.8)
-    for i, row in enumerate(steps.itertuples(index=False)):
-        top = bottoms[i] + max(heights[i], 0)
-        label = _money(row.change) if i in (0, n - 1) else "−" + _money(-row.change)
-        ax.annotate(label, (i, top), textcoords="offset points", xytext=(0, 3), ha="center",
-                    fontsize=8)
+        ax.plot([i + 0.35, i + 0.65], [running[i], running[i]], color="#768692", lw=0.8)
     if show_investment:
         ax.axhline(result.investment_total, ls="--", color="#330072", lw=1,
-                   label=f"investment {_money(result.investment_total)}")
-        ax.legend(loc="upper right", frameon=False)
-    ax.set_xticks(x, [s.replace(" ", "\n") for s in steps["step"]])
+                   label=f"investment {_money_short(result.investment_total)}")
+    ax.set_xlim(-0.6, n - 0.4)
     ax.set_ylabel("value (£)")
     _pounds(ax)
     ax.set_title(title or f"From gross value to present value (SROI ratio {result.ratio:.2f} : 1)")
+    if own_figure:
+        ax.figure.tight_layout()
+
+    # x labels on two lines, hyphenated or smaller only if neighbours would still touch
+    width_pt, height_pt = _axes_points(ax)
+    slot = width_pt / (n + 0.2)
+    plain = [s.replace(" ", "\n") for s in steps["step"]]
+    hyphenated = [_STEP_WRAPPED.get(s, s.replace(" ", "\n")) for s in steps["step"]]
+    tick_size, names = _TICK_POINTS[-1], hyphenated
+    for size in _TICK_POINTS:
+        fitting = [v for v in (plain, hyphenated) if _fits(v, slot, size)]
+        if fitting:
+            tick_size, names = size, fitting[0]
+            break
+    ax.set_xticks(x, names, fontsize=tick_size)
+    if own_figure:
+        ax.figure.tight_layout()  # again, for the two-line names
+
+    tops = bottoms + np.maximum(heights, 0)
+    labels = [_money_short(c) if end else "−" + _money_short(-c) if round(abs(c)) else "£0"
+              for c, end in zip(change, ends)]
+    label_size = next((size for size in _LABEL_POINTS if _fits(labels, slot, size, gap=2.0)),
+                      _LABEL_POINTS[-1])
+    for i, label in enumerate(labels):
+        ax.annotate(label, (i, tops[i]), textcoords="offset points", xytext=(0, 3),
+                    ha="center", va="bottom", fontsize=label_size)
+
+    # headroom: the highest label (3 pt offset + one line of text) and a margin stay inside
+    # the Axes, so it never reaches the title
+    low = min(0.0, float(bottoms.min()), float((bottoms + heights).min()))
+    high = float(tops.max())
+    if show_investment:
+        high = max(high, float(result.investment_total))
+    if high <= low:
+        high = low + 1.0
+    room = min(0.5, max(0.08, (3.0 + 1.6 * label_size + 6.0) / max(height_pt, 1.0)))
+    ax.set_ylim(low, high + (high - low) * room / (1.0 - room))
+    if show_investment:
+        ax.legend(loc="best", frameon=False, fontsize=label_size + 1)
     return ax
+
+
+def _pounds_text(x: float) -> str:
+    """£ with thousands separators: whole pounds, or pence when the amount has them."""
+    sign, x = ("-" if x < 0 else ""), abs(x)
+    return f"{sign}£{x:,.0f}" if abs(x - round(x)) < 0.005 or x >= 1000 else f"{sign}£{x:,.2f}"
+
+
+def _sensitivity_range_text(param: str, applied: str, low: float, high: float) -> str:
+    """'low / high' of a sensitivity row in the parameter's own units (£, %, ×, years)."""
+    applied = str(applied)
+    if applied.startswith("multiplier"):
+        return f"×{low:.3g} / ×{high:.3g}"
+    if applied.startswith("years added"):
+        return f"{low:+.0f} / {high:+.0f} years"
+    if param == "investment" or "(£)" in applied:
+        return f"{_pounds_text(low)} / {_pounds_text(high)}"
+    if param == "proxy_value":
+        return f"{_pounds_text(low)} / {_pounds_text(high)}"
+    if param in SROI_FRACTIONS or param == "discount_rate":
+        return f"{100 * low:.3g}% / {100 * high:.3g}%"
+    if param == "duration":
+        return f"{low:g} / {high:g} years"
+
+    def number(x: float) -> str:
+        return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+    return f"{number(low)} / {number(high)}"
 
 
 def plot_sroi_tornado(sensitivity: pd.DataFrame, *, ax=None, title: str | None = None,
@@ -3427,7 +3603,9 @@ def plot_sroi_tornado(sensitivity: pd.DataFrame, *, ax=None, title: str | None =
 
     One horizontal bar per row, from the ratio at the parameter's low value to the ratio at
     its high value, largest swing at the top; a solid line at the base ratio and a dashed
-    line at 1:1.
+    line at 1:1. Each bar is labelled with the parameter (and outcome) and its low / high
+    values in their own units: £ with thousands separators for the investment and proxy
+    values, % for fractions and discount rates, × for multipliers, years for durations.
 
     Parameters
     ----------
@@ -3454,6 +3632,11 @@ def plot_sroi_tornado(sensitivity: pd.DataFrame, *, ax=None, title: str | None =
     >>> ax = plot_sroi_tornado(sroi_sensitivity(m, 4000, discount_rate=0.035))
     >>> len(ax.get_yticklabels()), ax.get_xlabel()
     (8, 'SROI ratio (£ of value per £1 invested)')
+    >>> ax = plot_sroi_tornado(sroi_sensitivity(
+    ...     m, 4000, parameters={"investment": (3000, 250_000), "attribution": (0.05, 0.3)},
+    ...     discount_rate=0.035))
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['attribution 5% / 30%', 'investment £3,000 / £250,000']
     """
     from .plots import NHS_PALETTE, _axes
 
@@ -3475,11 +3658,7 @@ def plot_sroi_tornado(sensitivity: pd.DataFrame, *, ax=None, title: str | None =
 
     def label(p, o, lo, hi, applied):
         name = p if o == "all" else f"{p} ({o})"
-        if applied.startswith("multiplier"):
-            return f"{name} ×{lo:.3g} / ×{hi:.3g}"
-        if applied.startswith("years added"):
-            return f"{name} {lo:+.0f} / {hi:+.0f} years"
-        return f"{name} {lo:.3g} / {hi:.3g}"
+        return f"{name} {_sensitivity_range_text(p, applied, lo, hi)}"
 
     labels = [label(*row) for row in zip(t["parameter"], t["outcome"], t["low"], t["high"], how)]
     ax.set_yticks(y, labels)
