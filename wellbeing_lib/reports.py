@@ -125,6 +125,9 @@ def execute_notebook(path, *, data_dir=None, out_dir=None, timeout: int = CELL_T
         timeout=timeout,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
+        # the kernel only listens on this machine's loopback; keep its start-up
+        # notice about unencrypted TCP out of the user's console
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
     env = {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONHASHSEED": "0"}
     env.update(_env(data_dir, out_dir))
