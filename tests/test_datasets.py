@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from independent_checks import mod11_ok
 
 from wellbeing_lib import datasets as ds
 from wellbeing_lib.errors import UnreadableFileError, WellbeingError
@@ -27,14 +28,6 @@ ITEMS = [*SW, *UCLA, "social_inclusion", "pam_score"]
 
 
 # ----------------------------------------------------------------------------- helpers
-def mod11_ok(number: str) -> bool:
-    """NHS number Modulus 11 check, written out independently of wellbeing_lib."""
-    digits = [int(c) for c in number]
-    check = 11 - sum(d * w for d, w in zip(digits[:9], range(10, 1, -1))) % 11
-    check = 0 if check == 11 else check
-    return check != 10 and check == digits[9]
-
-
 @pytest.fixture(scope="module")
 def committed():
     return {stem: ds.load_dataset(stem, data_dir=COMMITTED) for stem in STEMS}

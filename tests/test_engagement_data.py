@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from independent_checks import mod11_ok
 
 from wellbeing_lib import datasets as ds
 from wellbeing_lib import engagement as eng
@@ -25,14 +26,6 @@ from wellbeing_lib.privacy import find_nhs_numbers, redact_pii
 COMMITTED = Path(__file__).resolve().parents[1] / "data"
 STEMS = ["engagement_participants", "engagement_population", "engagement_codings"]
 TEXT = "what_matters"
-
-
-def mod11_ok(number: str) -> bool:
-    """NHS number Modulus 11 check, written out independently of wellbeing_lib."""
-    digits = [int(c) for c in number]
-    check = 11 - sum(d * w for d, w in zip(digits[:9], range(10, 1, -1))) % 11
-    check = 0 if check == 11 else check
-    return check != 10 and check == digits[9]
 
 
 @pytest.fixture(scope="module")
