@@ -836,3 +836,18 @@ def test_plots_return_axes_with_titles(dialogue, self_assessment):
     fig, given_ax = plt.subplots()
     assert eng.plot_diverging_bars(area_summary(self_assessment), ax=given_ax) is given_ax
     plt.close("all")
+
+
+def test_area_themes_codes_every_note_but_counts_the_person_once(sm_cp1252):
+    survey = read_surveymonkey(sm_cp1252)
+    notes = read_notes_table(pd.DataFrame({
+        "respondent": ["T1", "T1", "T2"],
+        "question": ["A2", "A2", "A2"],
+        "aspect": ["could be better", "could be better", "could be better"],
+        # T1's interviewer wrote two notes on the same box: both themes must count
+        "text": ["Too much jargon", "Board papers are not published", "Too much jargon"]}))
+    th = eng.area_themes(self_assessment_responses(survey, notes))
+    a2 = th[(th["area_id"] == "A2") & (th["aspect"] == "improvement")].set_index("theme")
+    assert a2.loc["Accessible language", "n"] == 2            # T1 and T2, T1 once
+    assert a2.loc["Transparency", "n"] == 1                   # T1's second note is not lost
+    assert a2["N"].unique().tolist() == [2]                   # two people, not three notes

@@ -4002,7 +4002,8 @@ def area_themes(responses: pd.DataFrame, codebook="self_assessment", *, top: int
     The substantive comments are coded with :func:`apply_codebook` (default: the bundled
     self-assessment codebook); ``n`` = respondents mentioning the theme in that area and
     aspect, ``N`` = respondents with a substantive comment there, percent with a Wilson
-    interval; sorted by area, aspect, then ``n`` (largest first).
+    interval; sorted by area, aspect, then ``n`` (largest first).  A respondent with
+    several notes on the same area and aspect is coded on all of them and counted once.
 
     Parameters
     ----------
@@ -4020,9 +4021,15 @@ def area_themes(responses: pd.DataFrame, codebook="self_assessment", *, top: int
         ``ci_low``, ``ci_high``.
     """
     _check_responses(responses)
+    require_columns(responses, ["text"], what="self-assessment responses")
     said = responses[responses["substantive"]].reset_index(drop=True)
     said = said.assign(_unit=said["respondent"] + "\x1f" + said["area_id"] + "\x1f"
-                       + said["aspect"]).drop_duplicates("_unit")
+                       + said["aspect"])
+    # Several notes from one respondent on one area and aspect (an interviewer's notes often
+    # come in pieces): code all of their text, but count the person once.
+    joined = said.groupby("_unit", sort=False)["text"].agg(". ".join)
+    said = said.drop_duplicates("_unit").reset_index(drop=True)
+    said = said.assign(text=said["_unit"].map(joined))
     book = load_codebook(codebook)
     mentions = apply_codebook(said, book, unit=["_unit"], negation_window=negation_window)
     matrix, labels = _presence(said, mentions, respondent="_unit", level="theme",
