@@ -92,3 +92,13 @@ def test_bad_arguments():
         proportion_ci(1, 2, method="exact")
     with pytest.raises(ValueError, match="alpha"):
         proportion_ci(1, 2, alpha=1.5)
+
+
+def test_interval_ends_are_exact_at_zero_and_all():
+    from wellbeing_lib.stats import proportion_ci
+
+    for method in ("wilson", "agresti_coull", "normal", "beta", "jeffreys"):
+        t = proportion_ci([0, 20, 3], [20, 20, 20], method=method)
+        assert t.loc[0, "ci_low"] == 0.0 and t.loc[1, "ci_high"] == 1.0, method
+        assert ((t["ci_low"] >= 0) & (t["ci_high"] <= 1)).all(), method
+        assert (t["ci_low"] <= t["proportion"]).all() and (t["proportion"] <= t["ci_high"]).all()

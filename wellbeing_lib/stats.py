@@ -135,13 +135,18 @@ def proportion_ci(count, nobs, *, alpha: float = 0.05, method: str = "wilson") -
     from statsmodels.stats.proportion import proportion_confint
 
     low, high = proportion_confint(c, n, alpha=alpha, method=method)
+    # Interval ends are proportions: keep them in [0, 1], and make the ends that are exact
+    # in theory exact in floating point too (a Wilson lower limit for 0/N is 0, not 5e-15;
+    # the upper limit for N/N is 1).
+    low = np.where(c == 0, 0.0, np.clip(np.asarray(low, dtype=float), 0.0, 1.0))
+    high = np.where(c == n, 1.0, np.clip(np.asarray(high, dtype=float), 0.0, 1.0))
     return pd.DataFrame(
         {
             "n": c.astype(np.int64),
             "N": n.astype(np.int64),
             "proportion": c / n,
-            "ci_low": np.asarray(low, dtype=float),
-            "ci_high": np.asarray(high, dtype=float),
+            "ci_low": low,
+            "ci_high": high,
         },
         index=index,
     )
