@@ -98,3 +98,11 @@ def test_make_sample_data_check_compares_every_file_including_subfolders(tmp_pat
     assert cli.main(["make-sample-data", "--out", str(tmp_path), "--check"]) == 1
     err = capsys.readouterr().err
     assert written[0].name in err and nested.name in err
+
+
+def test_cli_lists_datasets_left_aligned(capsys):
+    assert cli.main(["datasets"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("dataset") and "description" in lines[0]
+    assert lines[1].startswith("social_prescribing  ")
+    assert any("diagnostic_workbooks/" in line for line in lines)

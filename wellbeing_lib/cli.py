@@ -86,7 +86,13 @@ def _cmd_refresh(args) -> int:
 def _cmd_datasets(args) -> int:
     from .datasets import list_datasets
 
-    print(list_datasets().to_string(index=False))
+    table = list_datasets()
+    widths = {c: max(len(c), int(table[c].astype(str).str.len().max())) for c in
+              ("dataset", "file")}
+    print(f"{'dataset':<{widths['dataset']}}  {'file':<{widths['file']}}  description")
+    for row in table.itertuples(index=False):
+        print(f"{row.dataset:<{widths['dataset']}}  {row.file:<{widths['file']}}  "
+              f"{row.description}")
     return 0
 
 
