@@ -48,6 +48,7 @@ from wellbeing_lib.errors import (
     InvalidValueError,
     MissingColumnError,
     SheetError,
+    UnmatchedRecordsError,
 )
 from wellbeing_lib.io import read_package_table
 from wellbeing_lib.stats import proportion_ci
@@ -851,3 +852,224 @@ def test_area_themes_codes_every_note_but_counts_the_person_once(sm_cp1252):
     assert a2.loc["Accessible language", "n"] == 2            # T1 and T2, T1 once
     assert a2.loc["Transparency", "n"] == 1                   # T1's second note is not lost
     assert a2["N"].unique().tolist() == [2]                   # two people, not three notes
+
+
+# ============================================== respondent columns carried through (keep=)
+def test_self_assessment_responses_keep_carries_respondent_columns(sm_cp1252):
+    survey = read_surveymonkey(sm_cp1252)
+    raw = pd.DataFrame({
+        "respondent": ["T1", "T1", "T2", "T2"], "question": ["A1", "A2", "A1", "A2"],
+        "aspect": ["works well", "could be better", "works well", "works well"],
+        "text": ["Open meetings", "Too much jargon", "Clear papers", "Clear website"],
+        # T2's first row has no organisation: the other row supplies it
+        "org": ["Voluntary sector", "Voluntary sector", None, "NHS"]})
+    notes = read_notes_table(raw)
+    before = notes.copy()
+    r = self_assessment_responses(
+        survey, notes, keep={"organisation": ("which_organisation_do_you_work_for", "org")})
+    assert list(r.columns)[-2:] == ["substantive", "organisation"]
+    per_person = r.groupby("respondent")["organisation"].agg(lambda s: set(s.dropna()))
+    assert per_person.to_dict() == {"11447": {"Healthwatch"}, "11448": {"CCG"},
+                                    "11449": set(),  # left the question empty
+                                    "T1": {"Voluntary sector"}, "T2": {"NHS"}}
+    assert r.loc[r["respondent"] == "11449", "organisation"].isna().all()
+    assert len(r) == 3 * 4 + 4  # no rows added or lost
+    pd.testing.assert_frame_equal(notes, before)  # caller's notes untouched
+    # None: that source has no such column -> missing for its respondents
+    only_notes = self_assessment_responses(survey, notes, keep={"org": (None, "org")})
+    assert only_notes.loc[only_notes["channel"] == "online", "org"].isna().all()
+    assert set(only_notes.loc[only_notes["channel"] == "telephone", "org"]) == {
+        "Voluntary sector", "NHS"}
+    # without keep, the columns are exactly as before
+    assert list(self_assessment_responses(survey, notes).columns) == list(
+        eng._RESPONSE_COLUMNS)
+
+
+def test_self_assessment_responses_keep_errors(sm_cp1252):
+    survey = read_surveymonkey(sm_cp1252)
+    raw = pd.DataFrame({"respondent": ["T1", "T1", "T2"], "question": ["A1", "A2", "A1"],
+                        "aspect": ["works well"] * 3, "text": ["a", "b", "c"],
+                        "org": ["Voluntary sector", "NHS", "NHS"]})
+    notes = read_notes_table(raw)
+    with pytest.raises(InvalidValueError, match=r"conflicting values in column 'org', "
+                       r"rows 0, 1: .*T1: 'Voluntary sector', T1: 'NHS'"):
+        self_assessment_responses(notes=notes, keep={"org": (None, "org")})
+    with pytest.raises(MissingColumnError, match="keep: column not in the survey export in "
+                       "export_cp1252.csv, column 'organisation'"):
+        self_assessment_responses(survey, keep={"org": ("organisation", None)})
+    with pytest.raises(MissingColumnError, match="notes .keep.: required column missing.*"
+                       "'sector'"):
+        self_assessment_responses(notes=notes, keep={"org": (None, "sector")})
+    with pytest.raises(ValueError, match="cannot name the output column 'channel'"):
+        self_assessment_responses(notes=notes, keep={"channel": (None, "org")})
+    with pytest.raises(TypeError, match="must be a pair"):
+        self_assessment_responses(notes=notes, keep={"org": "org"})
+
+
+# ============================================================ quotes per area and aspect
+@pytest.fixture
+def area_notes():
+    return read_notes_table(pd.DataFrame({
+        "respondent": ["T1", "T1", "T2", "T2", "T2", "T3", "T3", "T2"],
+        "question": ["A1", "A1", "A1", "A1", "A1", "A1", "A2", "A2"],
+        "aspect": ["works well", "could be better", "could be better", "could be better",
+                   "could be better", "could be better", "works well", "works well"],
+        "text": ["Open board meetings",
+                 "Mr Smith says there is too much jargon",
+                 "n/a",                              # not substantive
+                 "Papers are not published",
+                 "Budget is stretched",              # T2's second note on the same box
+                 "Nothing works for me at all",      # substantive but not coded
+                 "The website is clear",
+                 "The website is clear"]}))          # identical text: one candidate
+
+
+def test_area_quotes_candidates_order_and_redaction(area_notes):
+    responses = self_assessment_responses(notes=area_notes)
+    before = responses.copy()
+    every = eng.area_quotes(responses, n=5)
+    assert list(every.columns) == ["area_id", "area", "short_label", "aspect", "rank",
+                                   "respondent", "quote", "match", "redacted"]
+    pd.testing.assert_frame_equal(responses, before)
+    # area order, strengths before improvements; A2 has no improvement comment -> no row
+    assert every[["area_id", "aspect"]].drop_duplicates().values.tolist() == [
+        ["A1", "strength"], ["A1", "improvement"], ["A2", "strength"]]
+    a1 = every[(every["area_id"] == "A1") & (every["aspect"] == "improvement")]
+    assert a1["rank"].tolist() == [1, 2, 3]
+    assert set(a1["quote"]) == {"[NAME] says there is too much jargon",
+                                "Papers are not published", "Budget is stretched"}
+    assert sorted(a1["respondent"]) == ["T1", "T2", "T2"]  # each note is a candidate
+    assert a1.set_index("quote").loc["[NAME] says there is too much jargon", "redacted"]
+    assert (~a1.loc[a1["respondent"] == "T2", "redacted"]).all()
+    assert set(a1["match"]) == {"jargon", "published", "Budget"}  # first match of each
+    a2 = every[every["area_id"] == "A2"]
+    assert a2["quote"].tolist() == ["The website is clear"]  # counted once
+    assert every["area"].iloc[0] == AREA1 and every["short_label"].iloc[0] == (
+        "Transparency on decision-making")
+    # n = 1: one quote per area x aspect; the seed fixes it, other seeds reach every note
+    one = eng.area_quotes(responses, n=1, random_state=3)
+    assert len(one) == 3 and (one["rank"] == 1).all()
+    pd.testing.assert_frame_equal(one, eng.area_quotes(responses, n=1, random_state=3))
+    picked = {eng.area_quotes(responses, random_state=s).iloc[1]["quote"] for s in range(30)}
+    assert picked == set(a1["quote"])
+
+
+def test_area_quotes_shortens_after_redaction_and_checks_areas(area_notes):
+    responses = self_assessment_responses(notes=area_notes)
+    short = eng.area_quotes(responses, n=5, max_chars=20)
+    jargon = short[short["match"] == "jargon"].iloc[0]["quote"]
+    # "[NAME] says there is too much jargon" has 36 characters and "jargon" starts at 30:
+    # the window starts at min(30 - 20 // 3, 36 - 20) = 16 and runs to the end
+    assert jargon == "…e is too much jargon"
+    assert "Mr Smith" not in " ".join(short["quote"])
+    renamed = engagement_areas().assign(area=lambda a: "Area " + a["area_id"])
+    assert set(eng.area_quotes(responses, areas=renamed)["area"]) == {"Area A1", "Area A2"}
+    relabelled = engagement_areas().assign(short_label="Other")
+    with pytest.raises(InvalidValueError, match="area label differs from the areas table"):
+        eng.area_quotes(responses, areas=relabelled)
+    with pytest.raises(InvalidValueError, match="area_id not in the areas table.*A2"):
+        eng.area_quotes(responses, areas=engagement_areas().iloc[:1])
+    with pytest.raises(ValueError, match="n must be"):
+        eng.area_quotes(responses, n=0)
+    with pytest.raises(MissingColumnError):
+        eng.area_quotes(responses.drop(columns="text"))
+
+
+# ====================================================== the codebook as one more coder
+AGREE_ANSWERS = pd.DataFrame({"respondent": [1, 2, 3, 4], "question": "q1",
+                              "text": ["Lonely", "Lonely and skint", "Money is tight", "Fine"]})
+# Codebook: loneliness {1, 2}, cost_of_living {2, 3}.  A: loneliness {1, 2}.
+# B: loneliness {1}, cost_of_living {3}.
+AGREE_CODINGS = pd.DataFrame({
+    "respondent": [1, 2, 1, 3], "question": "q1",
+    "code": ["loneliness", "loneliness", "loneliness", "cost_of_living"],
+    "coder": ["A", "A", "B", "B"]})
+AGREE_CODES = ["loneliness", "cost_of_living"]
+
+
+def test_codebook_agreement_by_hand():
+    mentions = apply_codebook(AGREE_ANSWERS, unit=["respondent", "question"])
+    out = eng.codebook_agreement(mentions, AGREE_CODINGS, units_coded=AGREE_ANSWERS,
+                                 codes=AGREE_CODES, n_boot=0)
+    assert out["pair"].unique().tolist() == ["A vs B", "codebook vs A", "codebook vs B"]
+    assert out[["coder_1", "coder_2"]].drop_duplicates().values.tolist() == [
+        ["A", "B"], ["codebook", "A"], ["codebook", "B"]]
+    got = out.set_index(["pair", "code"])
+    # 2 x 2 tables over the 4 answers; kappa = (po - pe) / (1 - pe)
+    expected = {
+        # A [1,1,0,0] vs B [1,0,0,0]: po 3/4, pe .5*.25 + .5*.75 = .5
+        ("A vs B", "loneliness"): (75.0, 0.5),
+        # A [0,0,0,0] vs B [0,0,1,0]: po 3/4 = pe
+        ("A vs B", "cost_of_living"): (75.0, 0.0),
+        # pooled 8 cells, each coder 2 of 8 applied: po 6/8, pe 1/16 + 9/16
+        ("A vs B", "(all codes)"): (75.0, (0.75 - 0.625) / 0.375),
+        ("codebook vs A", "loneliness"): (100.0, 1.0),
+        # codebook [0,1,1,0] vs A [0,0,0,0]: po .5 = pe
+        ("codebook vs A", "cost_of_living"): (50.0, 0.0),
+        # codebook 4 of 8, A 2 of 8: po 6/8, pe .5*.25 + .5*.75 = .5
+        ("codebook vs A", "(all codes)"): (75.0, 0.5),
+        ("codebook vs B", "loneliness"): (75.0, 0.5),
+        # codebook [0,1,1,0] vs B [0,0,1,0]: po 3/4, pe .5
+        ("codebook vs B", "cost_of_living"): (75.0, 0.5),
+        ("codebook vs B", "(all codes)"): (75.0, 0.5),
+    }
+    for key, (pct, kappa) in expected.items():
+        assert got.loc[key, "percent_agreement"] == pytest.approx(pct), key
+        assert got.loc[key, "kappa"] == pytest.approx(kappa), key
+    assert (out["n_units"] == 4).all() and (out["n_coders"] == 2).all()
+    # the human pair is exactly code_reliability of the human coding
+    human = eng.code_reliability(AGREE_CODINGS, units_coded=AGREE_ANSWERS, codes=AGREE_CODES,
+                                 n_boot=0)
+    pd.testing.assert_frame_equal(
+        out[out["pair"] == "A vs B"].drop(columns=["pair", "coder_1", "coder_2"])
+        .reset_index(drop=True), human)
+    # codes default to the codebook's (mentions.attrs), so the output has every code
+    every = eng.codebook_agreement(mentions, AGREE_CODINGS, units_coded=AGREE_ANSWERS,
+                                   n_boot=0)
+    assert every["code"].nunique() == len(load_codebook()) + 1
+    # one human coder chosen: only the codebook pair
+    only_b = eng.codebook_agreement(mentions, AGREE_CODINGS, units_coded=AGREE_ANSWERS,
+                                    codes=AGREE_CODES, coders=["B"], n_boot=0)
+    assert only_b["pair"].unique().tolist() == ["codebook vs B"]
+
+
+def test_codebook_agreement_counts_only_sampled_non_negated_mentions():
+    base = eng.codebook_agreement(
+        apply_codebook(AGREE_ANSWERS, unit=["respondent", "question"]), AGREE_CODINGS,
+        units_coded=AGREE_ANSWERS, codes=AGREE_CODES, n_boot=0)
+    more = pd.concat([AGREE_ANSWERS, pd.DataFrame({
+        "respondent": [5], "question": "q1", "text": ["So lonely, money worries"]})],
+        ignore_index=True)
+    more.loc[3, "text"] = "Fine, not lonely"  # a negated mention: not a coding
+    mentions = apply_codebook(more, unit=["respondent", "question"], keep_negated=True)
+    assert mentions["negated"].any() and (mentions["respondent"] == 5).any()
+    same = eng.codebook_agreement(mentions, AGREE_CODINGS, units_coded=AGREE_ANSWERS,
+                                  codes=AGREE_CODES, n_boot=0)
+    pd.testing.assert_frame_equal(same, base)
+
+
+def test_codebook_agreement_units_seen_per_coder_and_errors():
+    mentions = apply_codebook(AGREE_ANSWERS, unit=["respondent", "question"])
+    # B saw answers 1-3 only; the codebook saw every sampled answer
+    seen = pd.concat([AGREE_ANSWERS[["respondent", "question"]].assign(coder="A"),
+                      AGREE_ANSWERS[["respondent", "question"]].iloc[:3].assign(coder="B")])
+    out = eng.codebook_agreement(mentions, AGREE_CODINGS, units_coded=seen, codes=AGREE_CODES,
+                                 n_boot=0).set_index(["pair", "code"])
+    assert out.loc[("A vs B", "loneliness"), "n_units"] == 3
+    assert out.loc[("codebook vs A", "loneliness"), "n_units"] == 4
+    # codebook [1,1,0] vs B [1,0,0] on answers 1-3
+    assert out.loc[("codebook vs B", "loneliness"), "percent_agreement"] == pytest.approx(
+        200 / 3)
+    with pytest.raises(InvalidValueError, match="human coder has the codebook's name"):
+        eng.codebook_agreement(mentions, AGREE_CODINGS.replace({"coder": {"A": "codebook"}}),
+                               units_coded=AGREE_ANSWERS, codes=AGREE_CODES, n_boot=0)
+    text_ids = mentions.assign(respondent=mentions["respondent"].astype(str))
+    with pytest.raises(UnmatchedRecordsError, match="no mention is of a unit"):
+        eng.codebook_agreement(text_ids, AGREE_CODINGS, units_coded=AGREE_ANSWERS,
+                               codes=AGREE_CODES, n_boot=0)
+    with pytest.raises(MissingColumnError, match="mentions: required column missing"):
+        eng.codebook_agreement(mentions.drop(columns="question"), AGREE_CODINGS,
+                               units_coded=AGREE_ANSWERS, codes=AGREE_CODES, n_boot=0)
+    with pytest.raises(InvalidValueError, match="coder not found"):
+        eng.codebook_agreement(mentions, AGREE_CODINGS, units_coded=AGREE_ANSWERS,
+                               codes=AGREE_CODES, coders=["Z"], n_boot=0)

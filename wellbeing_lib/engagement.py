@@ -28,7 +28,7 @@ Recommendations
 Ten-area self-assessment
     :func:`engagement_areas`, :func:`self_assessment_responses`, :func:`area_summary`,
     :func:`scope_for_improvement`, :func:`most_good_practice`, :func:`area_themes`,
-    :func:`compare_channels`.
+    :func:`area_quotes`, :func:`compare_channels`.
 Inter-coder reliability
 
     =============================  ===================================================
@@ -39,6 +39,8 @@ Inter-coder reliability
                                    codings, nominal/ordinal/interval/ratio, bootstrap CI
     :func:`code_reliability`       multi-code presence/absence coding: n, % agreement,
                                    kappa and alpha per code and overall
+    :func:`codebook_agreement`     the codebook as one more coder: code_reliability for
+                                   every pair (coder-coder and codebook-coder)
     =============================  ===================================================
 Plots
     :func:`plot_representation`, :func:`plot_theme_heatmap`,
@@ -149,6 +151,7 @@ __all__ = [
     "scope_for_improvement",
     "most_good_practice",
     "area_themes",
+    "area_quotes",
     "compare_channels",
     # inter-coder reliability
     "reliability_matrix",
@@ -156,6 +159,7 @@ __all__ = [
     "cohens_kappa",
     "krippendorff_alpha",
     "code_reliability",
+    "codebook_agreement",
     # plots
     "plot_representation",
     "plot_theme_heatmap",
@@ -1107,6 +1111,152 @@ def code_reliability(codings: pd.DataFrame, *, unit=("respondent", "question"),
         "alpha_level": "nominal",
         "note": notes,
     })
+
+
+def codebook_agreement(mentions: pd.DataFrame, codings: pd.DataFrame, *,
+                       units_coded: pd.DataFrame, codes=None, coders=None,
+                       unit=("respondent", "question"), code: str = "code",
+                       coder: str = "coder", name: str = "codebook", ci: float | None = 0.95,
+                       n_boot: int = 1000, random_state=None) -> pd.DataFrame:
+    """Is the codebook as good as a human coder?  Reliability of every pair of coders.
+
+    The automatic coding (``mentions`` from :func:`apply_codebook`) is treated as one
+    more coder, called ``name``, who saw every unit in ``units_coded``: a unit the
+    codebook gave no (non-negated) mention of a code counts as *absent*.  Then
+    :func:`code_reliability` is run for each pair of coders - every pair of human coders
+    first, then the codebook against each human coder - so kappa and alpha of the
+    codebook against a person can be read beside the two people's agreement with each
+    other.
+
+    Parameters
+    ----------
+    mentions : DataFrame
+        From :func:`apply_codebook`; needs the ``unit`` columns and ``code`` (add a
+        constant column, e.g. ``mentions.assign(question="what_matters")``, if the
+        answers were coded with a shorter unit).  Negated mentions do not count;
+        mentions of units outside ``units_coded`` are ignored.
+    codings : DataFrame
+        The human coding, one row per (unit, code, coder), as for
+        :func:`code_reliability`.
+    units_coded : DataFrame
+        The units in the reliability sample (``unit`` columns and, optionally,
+        ``coder``), as for :func:`code_reliability`.  Required: the codebook's
+        decisions count only on these units.
+    codes : list, optional
+        The codebook's codes, in output order.  Default: ``mentions.attrs["codes"]``
+        (set by :func:`apply_codebook`), else the codes in order of appearance.
+    coders : list, optional
+        The human coders to compare, in order (default: all in ``codings`` and
+        ``units_coded``).
+    unit : str or sequence of str, default ("respondent", "question")
+    code, coder : str
+        Columns naming the code and the coder.
+    name : str, default "codebook"
+        The codebook's coder label; must not be a human coder's name.
+    ci, n_boot, random_state
+        As in :func:`code_reliability` (the same seed is used for every pair).
+
+    Returns
+    -------
+    DataFrame
+        One block per pair, in the order above: ``pair`` (``"A vs B"``), ``coder_1``,
+        ``coder_2``, then the columns of :func:`code_reliability` (``code``,
+        ``n_units``, ``n_coders``, ``n_any``, ``percent_agreement``, ``kappa`` ...,
+        ``note``), one row per code plus ``"(all codes)"``.  For a wide table of kappa,
+        in this order: ``out.pivot_table(index="code", columns="pair", values="kappa",
+        sort=False, dropna=False)`` (``dropna=False`` keeps codes whose kappa is undefined).
+
+    Raises
+    ------
+    MissingColumnError
+        A ``unit``, ``code`` or ``coder`` column missing from an input.
+    InvalidValueError
+        A human coder called ``name``; a coder in ``coders`` not found; a code outside
+        ``codes``.
+    UnmatchedRecordsError
+        No mention is of a unit in ``units_coded`` (e.g. IDs of different types), or a
+        human coding of a unit not in ``units_coded``.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> answers = pd.DataFrame({"respondent": [1, 2, 3, 4], "question": "q1",
+    ...     "text": ["Lonely", "Lonely and skint", "Money is tight", "Fine"]})
+    >>> mentions = apply_codebook(answers, unit=["respondent", "question"])
+    >>> codings = pd.DataFrame({"respondent": [1, 2, 1, 3], "question": "q1",
+    ...     "code": ["loneliness", "loneliness", "loneliness", "cost_of_living"],
+    ...     "coder": ["A", "A", "B", "B"]})
+    >>> out = codebook_agreement(mentions, codings, units_coded=answers,
+    ...                          codes=["loneliness", "cost_of_living"], n_boot=0)
+    >>> out[["pair", "code", "percent_agreement", "kappa"]].round(3)
+                pair            code  percent_agreement  kappa
+    0         A vs B      loneliness               75.0  0.500
+    1         A vs B  cost_of_living               75.0  0.000
+    2         A vs B     (all codes)               75.0  0.333
+    3  codebook vs A      loneliness              100.0  1.000
+    4  codebook vs A  cost_of_living               50.0  0.000
+    5  codebook vs A     (all codes)               75.0  0.500
+    6  codebook vs B      loneliness               75.0  0.500
+    7  codebook vs B  cost_of_living               75.0  0.500
+    8  codebook vs B     (all codes)               75.0  0.500
+    """
+    from itertools import combinations
+
+    if not isinstance(mentions, pd.DataFrame):
+        raise TypeError("mentions must be the DataFrame returned by apply_codebook, not "
+                        f"{type(mentions).__name__}")
+    for frame, what in ((codings, "codings"), (units_coded, "units_coded")):
+        if not isinstance(frame, pd.DataFrame):
+            raise TypeError(f"{what} must be a pandas DataFrame, not {type(frame).__name__}")
+    unit_cols = _columns(unit)
+    require_columns(mentions, [*unit_cols, code], what="mentions")
+    require_columns(codings, [*unit_cols, code, coder], what="codings")
+    require_columns(units_coded, unit_cols, what="units_coded")
+    _check_labels(codings, [coder], "coder")
+    seen_by_coder = coder in units_coded.columns
+    found = list(codings[coder]) + (list(units_coded[coder]) if seen_by_coder else [])
+    if name in set(found):
+        raise InvalidValueError("a human coder has the codebook's name", column=coder,
+                                expected=f"no coder called {name!r} (or pass name=...)",
+                                found=[name])
+    humans = _choose_coders(found, coders, coder)
+    if codes is None:
+        codes = mentions.attrs.get("codes")
+
+    # the codebook's decisions on the sampled units
+    active = _active(mentions)
+    _check_labels(active, unit_cols, "unit")
+    _check_labels(units_coded, unit_cols, "unit")
+    sampled = _row_keys(units_coded, unit_cols).unique()
+    inside = _row_keys(active, unit_cols).isin(sampled)
+    if len(active) and not inside.any():
+        raise UnmatchedRecordsError(
+            "no mention is of a unit in units_coded", column=unit_cols,
+            expected="the same identifiers (and types) in mentions and units_coded",
+            found=[f"mentions: {tuple(active[unit_cols].iloc[0])!r}",
+                   f"units_coded: {tuple(units_coded[unit_cols].iloc[0])!r}"])
+    automatic = active.loc[inside, [*unit_cols, code]].drop_duplicates().assign(
+        **{coder: name})
+    combined = pd.concat([codings[[*unit_cols, code, coder]], automatic], ignore_index=True)
+    seen = units_coded[unit_cols]
+    if seen_by_coder:
+        seen = pd.concat([units_coded[[*unit_cols, coder]],
+                          seen.drop_duplicates().assign(**{coder: name})], ignore_index=True)
+
+    pairs = [*combinations(humans, 2), *((name, h) for h in humans)]
+    tables = []
+    for first, second in pairs:  # a handful of pairs: one code_reliability call each
+        table = code_reliability(combined, unit=unit_cols, code=code, coder=coder,
+                                 coders=[first, second], codes=codes, units_coded=seen,
+                                 ci=ci, n_boot=n_boot, random_state=random_state)
+        table.insert(0, "pair", f"{first} vs {second}")
+        table.insert(1, "coder_1", first)
+        table.insert(2, "coder_2", second)
+        tables.append(table)
+    out = pd.concat(tables, ignore_index=True)
+    for col in ("pair", "coder_1", "coder_2"):
+        out[col] = out[col].astype("str")
+    return out
 
 
 # =====================================================================================
@@ -3743,11 +3893,62 @@ def _match_aspects(labels: pd.Series, aspects: Mapping) -> pd.Series:
     return out
 
 
+def _respondent_values(frame: pd.DataFrame, respondent: str, column: str,
+                       file: str | None = None) -> pd.Series:
+    """One value of ``column`` per respondent (index: respondent ID as text).
+
+    Missing values are ignored; two different non-missing values for one respondent raise
+    :class:`InvalidValueError` naming the respondents and rows.
+    """
+    pairs = pd.DataFrame({"respondent": frame[respondent].astype("str").to_numpy(),
+                          "value": frame[column].to_numpy()}, index=frame.index)
+    pairs = pairs[pairs["value"].notna().to_numpy()]
+    distinct = pairs.drop_duplicates()
+    clash = distinct["respondent"].duplicated(keep=False).to_numpy()
+    if clash.any():
+        shown = distinct[clash]
+        bad = pairs["respondent"].isin(shown["respondent"]).to_numpy()
+        where = error_location(frame, list(pairs.index[bad]))
+        where["file"] = where["file"] or file
+        raise InvalidValueError(
+            "respondent has conflicting values", column=column,
+            expected="one value per respondent",
+            found=[f"{r}: {v!r}" for r, v in shown.itertuples(index=False, name=None)],
+            **where)
+    return distinct.set_index("respondent")["value"]
+
+
+def _check_keep(keep) -> dict:
+    """Validate ``keep`` of :func:`self_assessment_responses`: {output: (survey, notes)}."""
+    if keep is None:
+        return {}
+    if not isinstance(keep, Mapping):
+        raise TypeError("keep must be a dict {output column: (survey column, notes column)}, "
+                        f"not {type(keep).__name__}")
+    out = {}
+    for name, pair in keep.items():
+        if (isinstance(pair, str) or not isinstance(pair, Sequence) or len(pair) != 2
+                or not all(c is None or isinstance(c, str) for c in pair)):
+            raise TypeError(f"keep[{name!r}] must be a pair (survey column, notes column), "
+                            f"each a column name or None, not {pair!r}")
+        if name in _RESPONSE_COLUMNS:
+            raise ValueError(f"keep cannot name the output column {name!r}: it is one of "
+                             + ", ".join(_RESPONSE_COLUMNS))
+        out[name] = tuple(pair)
+    return out
+
+
+#: columns of :func:`self_assessment_responses` (before any ``keep`` columns)
+_RESPONSE_COLUMNS = ("respondent", "channel", "area_id", "area", "area_order", "aspect", "text",
+                     "status", "substantive")
+
+
 def self_assessment_responses(survey: SurveyExport | None = None, notes=None, *, areas=None,
                               aspects: Mapping | None = None, area_of: Mapping | None = None,
                               aspect: str = "aspect",
                               channels: tuple[str, str] = ("online", "telephone"),
-                              non_answer: str = NON_ANSWER) -> pd.DataFrame:
+                              non_answer: str = NON_ANSWER,
+                              keep: Mapping | None = None) -> pd.DataFrame:
     """Combine the online export and telephone notes into one tidy self-assessment table.
 
     Online (``survey``, from :func:`read_surveymonkey`): each answer column whose
@@ -3779,18 +3980,30 @@ def self_assessment_responses(survey: SurveyExport | None = None, notes=None, *,
     non_answer : str
         Regular expression of answers that say nothing ("n/a", "none", "don't know");
         such answers are kept but are not ``substantive``.
+    keep : dict, optional
+        Respondent-level columns to carry through, as ``{output column: (survey column,
+        notes column)}``, e.g. ``{"stakeholder_type": ("which_of_these_best_describes_the",
+        "stakeholder_type")}``.  The survey column is a clean column name of
+        ``survey.responses``; the notes column a column of ``notes``.  ``None`` in place
+        of a column means that source has none: its respondents get a missing value.
+        Each respondent must have one value: missing values are ignored, two different
+        values (in two notes rows, say) are an error.  The columns come last, in the
+        order given.
 
     Returns
     -------
     DataFrame
         ``respondent``, ``channel``, ``area_id``, ``area`` (short label), ``area_order``,
         ``aspect``, ``text``, ``status`` (as in :class:`SurveyExport`; notes: answered or
-        blank), ``substantive``.
+        blank), ``substantive``, then the ``keep`` columns.
 
     Raises
     ------
     InvalidValueError
-        No survey column names an area and aspect; a notes row names no area or aspect.
+        No survey column names an area and aspect; a notes row names no area or aspect;
+        a respondent with conflicting values in a ``keep`` column.
+    MissingColumnError
+        A ``keep`` column is not in the export or the notes.
     DuplicateKeyError
         A respondent ID used both online and by telephone.
 
@@ -3806,9 +4019,19 @@ def self_assessment_responses(survey: SurveyExport | None = None, notes=None, *,
       respondent area_id       aspect  substantive
     0         T1      A1     strength         True
     1         T1      A1  improvement        False
+
+    Carry a respondent-level column through (here only from the notes):
+
+    >>> notes["organisation"] = "Healthwatch"
+    >>> self_assessment_responses(notes=notes, keep={"organisation": (None, "organisation")})[
+    ...     ["respondent", "aspect", "organisation"]]
+      respondent       aspect organisation
+    0         T1     strength  Healthwatch
+    1         T1  improvement  Healthwatch
     """
     if survey is None and notes is None:
         raise ValueError("give survey=, notes= or both")
+    keep = _check_keep(keep)
     table = _validated_areas(areas)
     aspects = dict(ASPECTS if aspects is None else aspects)
     bad_aspects = {v for v in aspects.values() if v not in ("strength", "improvement")}
@@ -3834,14 +4057,26 @@ def self_assessment_responses(survey: SurveyExport | None = None, notes=None, *,
                          "or area_of={column: area_id}",
                 found=list(pd.unique(q["question"]))[:5])
         long = long[long["question"].isin(q.index[usable])]
-        parts.append(pd.DataFrame({
+        part = pd.DataFrame({
             "respondent": long["respondent"].astype("str").to_numpy(),
             "channel": channels[0],
             "area_id": long["question"].map(area_id).to_numpy(),
             "aspect": long["question"].map(asp).to_numpy(),
             "text": long["text"].to_numpy(),
             "status": long["status"].astype("str").to_numpy(),
-        }))
+        })
+        wanted = [c for c, _ in keep.values() if c is not None]
+        absent = [c for c in wanted if c not in survey.responses.columns]
+        if absent:
+            raise MissingColumnError(
+                "keep: column not in the survey export", file=survey.source, column=absent,
+                expected="clean column names of survey.responses, e.g. "
+                         + ", ".join(survey.responses.columns[:3]))
+        for name, (col, _) in keep.items():
+            values = (pd.Series(dtype=object) if col is None else _respondent_values(
+                survey.responses, "respondent_id", col, survey.source))
+            part[name] = part["respondent"].map(values).to_numpy()
+        parts.append(part)
     if notes is not None:
         require_columns(notes, ["respondent", "question", "text", aspect], what="notes")
         ids = _match_areas(notes["question"], table)
@@ -3857,11 +4092,18 @@ def self_assessment_responses(survey: SurveyExport | None = None, notes=None, *,
                                         **error_location(notes, notes.index[bad]))
         status = notes["status"] if "status" in notes.columns else np.where(
             notes["text"].notna(), "answered", "blank")
-        parts.append(pd.DataFrame({
+        part = pd.DataFrame({
             "respondent": notes["respondent"].astype("str").to_numpy(),
             "channel": channels[1], "area_id": ids.to_numpy(), "aspect": asp.to_numpy(),
             "text": notes["text"].to_numpy(), "status": np.asarray(status, dtype=object),
-        }))
+        })
+        require_columns(notes, [c for _, c in keep.values() if c is not None],
+                        what="notes (keep)")
+        for name, (_, col) in keep.items():
+            values = (pd.Series(dtype=object) if col is None else _respondent_values(
+                notes, "respondent", col))
+            part[name] = part["respondent"].map(values).to_numpy()
+        parts.append(part)
     out = pd.concat(parts, ignore_index=True)
     if len(parts) == 2:
         both = set(parts[0]["respondent"]) & set(parts[1]["respondent"])
@@ -3878,7 +4120,7 @@ def self_assessment_responses(survey: SurveyExport | None = None, notes=None, *,
     out["substantive"] = ((out["status"] == "answered") & ~said_nothing.astype(bool)).to_numpy()
     for col in ("respondent", "channel", "area_id", "area", "aspect", "status"):
         out[col] = out[col].astype("str")
-    return out
+    return out[[*_RESPONSE_COLUMNS, *keep]]
 
 
 def _check_responses(responses: pd.DataFrame) -> None:
@@ -4047,6 +4289,118 @@ def area_themes(responses: pd.DataFrame, codebook="self_assessment", *, top: int
     if top is not None:
         out = out[out["n"] > 0].groupby(["area_id", "aspect"], sort=False).head(top)
     return out.drop(columns="area_order").reset_index(drop=True)
+
+
+def area_quotes(responses: pd.DataFrame, *, codebook="self_assessment", areas=None, n: int = 1,
+                random_state=0, max_chars: int | None = None,
+                negation_window: int = NEGATION_WINDOW, placeholders=None) -> pd.DataFrame:
+    """Example quotes for each engagement area and aspect, with personal details redacted.
+
+    Rule: the substantive comments are coded with :func:`apply_codebook` (as in
+    :func:`area_themes`); the comments with at least one non-negated mention are the
+    candidates, so that a long quote can be shortened around words that matched.  For
+    each area x aspect the distinct candidate texts are put in a random order drawn with
+    ``numpy.random.default_rng(random_state)`` and the first ``n`` are taken, exactly as
+    :func:`exemplar_quotes` does for themes: the same seed always gives the same quotes.
+    Each note is a candidate of its own, so a respondent with two notes on one box has
+    two.  Quotes pass through :func:`wellbeing_lib.privacy.redact_pii` (e-mails, phone
+    and NHS numbers, postcodes, names after a title) *before* they are shortened to
+    ``max_chars``.  Redaction is pattern-based: read quotes before publishing.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        From :func:`self_assessment_responses`.
+    codebook : optional, default "self_assessment"
+        Anything :func:`load_codebook` accepts.
+    areas : DataFrame or path, optional
+        The areas table given to :func:`self_assessment_responses` (default
+        :func:`engagement_areas`); supplies the published wording of each area.
+    n : int, default 1
+        Quotes per area and aspect (fewer if fewer comments were coded).
+    random_state : int or numpy Generator, default 0
+    max_chars : int, optional
+        Shorten longer quotes (with "…") to a window around the first match.
+    negation_window : int
+        Passed to :func:`apply_codebook`.
+    placeholders : dict, optional
+        Passed to :func:`~wellbeing_lib.privacy.redact_pii`.
+
+    Returns
+    -------
+    DataFrame
+        ``area_id``, ``area`` (published wording), ``short_label``, ``aspect``, ``rank``
+        (1..n), ``respondent``, ``quote`` (redacted), ``match`` (the words that matched)
+        and ``redacted`` (True if anything was replaced); in area order, strengths before
+        improvements.  An area x aspect with no coded comment has no row.
+
+    Raises
+    ------
+    MissingColumnError
+        ``responses`` lacks a column of :func:`self_assessment_responses`.
+    InvalidValueError
+        An ``area_id`` of ``responses`` not in ``areas``, or with another short label
+        (pass the ``areas=`` used by :func:`self_assessment_responses`).
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> notes = read_notes_table(pd.DataFrame({
+    ...     "respondent": ["T1", "T2", "T2"], "question": ["A1", "A1", "A2"],
+    ...     "aspect": ["could be better", "could be better", "works well"],
+    ...     "text": ["Ask Cllr Smith: too much jargon", "Papers are not published",
+    ...              "The website is clear"]}))
+    >>> q = area_quotes(self_assessment_responses(notes=notes), n=2)
+    >>> q[["area_id", "aspect", "rank", "quote", "redacted"]]
+      area_id       aspect  rank                        quote  redacted
+    0      A1  improvement     1     Papers are not published     False
+    1      A1  improvement     2  Ask [NAME]: too much jargon      True
+    2      A2     strength     1         The website is clear     False
+    """
+    if not isinstance(n, int | np.integer) or n < 1:
+        raise ValueError(f"n must be a whole number >= 1, not {n!r}")
+    _check_responses(responses)
+    require_columns(responses, ["text"], what="self-assessment responses")
+    table = _validated_areas(areas).set_index("area_id")
+    said = responses[responses["substantive"].astype(bool).to_numpy()].reset_index(drop=True)
+    ids = said["area_id"].astype("str")
+    unknown = ~ids.isin(table.index).to_numpy()
+    relabelled = np.zeros(len(said), dtype=bool)
+    relabelled[~unknown] = (table["short_label"].reindex(ids[~unknown]).to_numpy()
+                            != said["area"].to_numpy()[~unknown])
+    for bad, problem in ((unknown, "area_id not in the areas table"),
+                         (relabelled, "area label differs from the areas table")):
+        if bad.any():
+            raise InvalidValueError(
+                problem, column="area_id" if bad is unknown else "area",
+                expected="the areas= table given to self_assessment_responses",
+                found=list(pd.unique(said.loc[bad, "area_id"])))
+    said = said.assign(_row=np.arange(len(said)),
+                       _label=ids + "\x1f" + said["aspect"].astype("str"))
+    mentions = apply_codebook(said, load_codebook(codebook), unit=["_row"],
+                              negation_window=negation_window)
+    mentions["_label"] = said["_label"].to_numpy()[mentions["_row"].to_numpy()]
+    aspect_rank = said["aspect"].map({"strength": 0, "improvement": 1}).fillna(2)
+    order = said.assign(_a=aspect_rank).sort_values(["area_order", "_a"], kind="stable")[
+        "_label"].unique()
+    picked = _pick_quotes(said, mentions, unit_cols=["_row"], label="_label", order=order,
+                          text="text", n=n, random_state=random_state, max_chars=max_chars,
+                          placeholders=placeholders)
+    rows = said.iloc[picked["_row"].to_numpy()].reset_index(drop=True)
+    out = pd.DataFrame({
+        "area_id": rows["area_id"].astype("str"),
+        "area": table["area"].reindex(rows["area_id"]).astype("str").to_numpy(),
+        "short_label": rows["area"].astype("str"),
+        "aspect": rows["aspect"].astype("str"),
+        "rank": picked["rank"].to_numpy(),
+        "respondent": rows["respondent"],
+        "quote": picked["quote"].to_numpy(),
+        "match": picked["match"].to_numpy(),
+        "redacted": picked["redacted"].to_numpy(),
+    })
+    out["_order"] = pd.Index(order).get_indexer(rows["_label"])
+    return out.sort_values(["_order", "rank"], kind="stable").drop(columns="_order")\
+        .reset_index(drop=True)
 
 
 def compare_channels(responses: pd.DataFrame, *, channel: str = "channel", test: str = "auto",
