@@ -7,7 +7,6 @@ wellbeing_lib.outcomes) so that the data and the scoring code are checked indepe
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import numpy as np
@@ -87,13 +86,11 @@ def test_different_seed_gives_different_data():
     assert len(other["social_prescribing_clients"]) == 2100
 
 
-def test_generation_is_fast_and_leaves_global_random_state_alone():
+def test_generation_leaves_global_random_state_alone():
     # the legacy global state is touched here on purpose: generators must not use it
     np.random.seed(123)  # noqa: NPY002
     before = np.random.get_state()[1].copy()  # noqa: NPY002
-    start = time.perf_counter()
     ds.generate("social_prescribing")
-    assert time.perf_counter() - start < 2.0
     assert np.array_equal(np.random.get_state()[1], before)  # noqa: NPY002
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 from pathlib import Path
 
 import numpy as np
@@ -338,18 +337,15 @@ def test_score_does_not_modify_the_callers_frame():
     pd.testing.assert_frame_equal(df, before)
 
 
-def test_one_million_rows_scored_quickly():
+def test_one_million_rows_scored_exactly():  # speed is measured in benchmarks/
     rng = np.random.default_rng(20260101)
     answers = rng.integers(1, 6, size=(1_000_000, 7))
     df = swemwbs_frame(answers)
-    start = time.perf_counter()
     out = oc.score(df, "swemwbs")
-    elapsed = time.perf_counter() - start
     raw = answers.sum(axis=1)
     np.testing.assert_array_equal(out["swemwbs_raw"].to_numpy(), raw)
     table = np.array([SWEMWBS_TABLE[r] for r in range(7, 36)])
     np.testing.assert_array_equal(out["swemwbs_metric"].to_numpy(), table[raw - 7])
-    assert elapsed < 5, f"scoring 1,000,000 rows took {elapsed:.1f} s"
 
 
 @settings(max_examples=60, deadline=None)
