@@ -1,6 +1,13 @@
-"""Shared pytest set-up: headless plotting and a quiet, deterministic environment."""
+"""Shared pytest set-up: headless plotting, the bundled data, deterministic property tests."""
 
 import os
 
+from hypothesis import settings
+
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.pop("WELLBEING_DATA", None)  # tests always use the bundled data
+
+# Property tests: the same examples on every run (CI must not flake on a rare draw) and no
+# per-example time limit (a loaded 2-core CI machine is slow, not wrong).
+settings.register_profile("wellbeing", deadline=None, derandomize=True)
+settings.load_profile("wellbeing")
