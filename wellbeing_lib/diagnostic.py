@@ -118,6 +118,7 @@ from .errors import (
 from .io import (
     check_allowed,
     check_numeric,
+    error_location,
     line_numbers,
     read_package_table,
     read_table,
@@ -530,8 +531,7 @@ def _fail(problem, data, column, mask, *, expected, found=None, cls=InvalidValue
     mask = np.asarray(mask, dtype=bool)  # positional, so repeated index labels are safe
     rows = list(data.index[mask])
     raise cls(
-        problem, file=source_of(data), column=column, rows=rows,
-        line_numbers=line_numbers(data, rows), expected=expected,
+        problem, column=column, **error_location(data, rows), expected=expected,
         found=list(data.loc[mask, column]) if found is None else found,
     )
 

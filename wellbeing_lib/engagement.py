@@ -106,7 +106,6 @@ from .io import (
     check_numeric,
     check_unique,
     error_location,
-    line_numbers,
     read_package_table,
     read_table,
     require_columns,
@@ -190,8 +189,8 @@ def _columns(cols) -> list[str]:
 
 
 def _where(data: pd.DataFrame, mask) -> dict:
-    labels = list(data.index[np.asarray(mask, dtype=bool)])
-    return {"file": source_of(data), "rows": labels, "line_numbers": line_numbers(data, labels)}
+    """:func:`wellbeing_lib.io.error_location` of the rows selected by a boolean mask."""
+    return error_location(data, list(data.index[np.asarray(mask, dtype=bool)]))
 
 
 def _check_labels(data: pd.DataFrame, columns: Sequence[str], what: str) -> None:

@@ -82,7 +82,7 @@ from .errors import (
     MissingColumnError,
     UnmatchedRecordsError,
 )
-from .io import error_location, line_numbers, read_package_table, require_columns, source_of
+from .io import error_location, read_package_table, require_columns, source_of
 
 __all__ = [
     "Instrument",
@@ -571,10 +571,8 @@ def _raise_cells(data, problem, cols, mask, raw_cells, expected):
     found = [f"{cols[c]}={_shown(raw_cells(pos[r], c))}" for r, c in zip(rr, cc)]
     raise InvalidValueError(
         problem,
-        file=source_of(data),
         column=bad_cols if len(bad_cols) > 1 else bad_cols[0],
-        rows=labels,
-        line_numbers=line_numbers(data, labels),
+        **error_location(data, labels),
         expected=expected,
         found=found,
     )
