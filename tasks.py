@@ -2,7 +2,7 @@
 """One-command tasks for wellbeing_lib; needs only Python 3.11+ (Linux, macOS or Windows).
 
     python3 tasks.py demo [--data DIR] [--out DIR]   # install, run the notebooks, write reports/
-    python3 tasks.py test                            # install, run ruff + unit tests + strict nbval
+    python3 tasks.py test                            # install, run ruff + import contracts + unit tests + strict nbval
     python3 tasks.py notebooks                       # re-execute and save the notebooks in place
     python3 tasks.py sample-data [--check]           # regenerate / verify the bundled data
     python3 tasks.py lab                             # open JupyterLab on notebooks/
@@ -75,6 +75,11 @@ def task_test(args: list[str]) -> int:
     code = _run([PY, "-m", "ruff", "check", "."], env=env)
     if code != 0:
         print("ruff found problems (above); fix them or run `.venv/bin/ruff check --fix .`")
+        return code
+    code = _run([PY, "-c", "import sys; from importlinter.cli import lint_imports_command; "
+                      "sys.exit(lint_imports_command())"], env=env)
+    if code != 0:
+        print("an architecture contract is broken (above); ARCHITECTURE.md says what may import what")
         return code
     code = _run([PY, *PYTEST_ARGS, *args], env=env)
     if code == 5:

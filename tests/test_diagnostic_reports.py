@@ -27,7 +27,7 @@ from wellbeing_lib.errors import (  # noqa: E402
     MissingColumnError,
     UnmatchedRecordsError,
 )
-from wellbeing_lib.reports import html_page  # noqa: E402
+from wellbeing_lib.reporting.html import html_page  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 ENV = "Environment"

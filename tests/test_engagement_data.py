@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from independent_checks import mod11_ok
 
+from tests.independent_checks import mod11_ok
 from wellbeing_lib import datasets as ds
 from wellbeing_lib import engagement as eng
 from wellbeing_lib.errors import MissingColumnError

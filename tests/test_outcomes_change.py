@@ -668,7 +668,9 @@ def test_outcome_plots_return_labelled_axes(changes, scored, clients):
 
     table = oc.subgroup_summary(referred, by="sex", clients=clients, statistic="mean_change",
                                 measures="wellbeing")
-    ax = plots.plot_forest(table)
+    from wellbeing_lib.reporting.charts import plot_forest
+
+    ax = plot_forest(table)
     assert ax.get_title() == "Mean change by subgroup"
     assert ax.get_xlabel() == "mean_change (95% CI)"
     assert [t.get_text() for t in ax.get_yticklabels()] == ["All clients", "sex: Female",

@@ -9,13 +9,14 @@ functions that draw):
 ``economics``   discounting, unit costs, service-use costing, SROI with sensitivity
 ``diagnostic``  workforce Health and Wellbeing Framework diagnostic
 ``engagement``  reach, representativeness, thematic coding, inter-coder reliability
-``stats``       shared statistics (Wilson intervals)
+``stats``       shared statistics: intervals, reliability
 ``privacy``     small-count suppression, pseudonymisation, NHS numbers, redaction
-``io``          reading files with encoding detection; validation at the boundary
+``io``          reading files with encoding detection; the data folder
+``validation``  column, range, allowed-value and key checks with named errors
+``reporting``   palette, figures, charts, HTML, Excel, notebook runs
 ``datasets``    seeded generators of the bundled synthetic data; ``load_dataset``
 ``plots``       seaborn-style plotting helpers (``data=``, ``ax=``, return the Axes)
 ``widgets``     ipywidgets explorers for JupyterLab
-``reports``     executing notebooks to HTML, formatted Excel output
 ``errors``      the exceptions, which name file, column, rows and what was expected
 ==============  ==================================================================
 
@@ -43,8 +44,9 @@ _SUBMODULES = (
     "outcomes",
     "plots",
     "privacy",
-    "reports",
+    "reporting",
     "stats",
+    "validation",
     "widgets",
 )
 
@@ -66,7 +68,7 @@ _FUNCTIONS = {
     "pseudonymise": "privacy",
     "redact_pii": "privacy",
     "is_valid_nhs_number": "privacy",
-    "write_excel": "reports",
+    "write_excel": "reporting",
 }
 
 __all__ = [*_SUBMODULES, *_FUNCTIONS, "__version__"]

@@ -24,7 +24,7 @@ from pathlib import Path
 
 def _cmd_demo(args) -> int:
     from .io import data_dir
-    from .reports import reports_dir, run_notebooks
+    from .reporting.notebooks import reports_dir, run_notebooks
 
     data = data_dir(args.data)
     if not data.is_dir():
@@ -76,7 +76,7 @@ def _cmd_make_sample_data(args) -> int:
 
 
 def _cmd_refresh(args) -> int:
-    from .reports import refresh_notebooks
+    from .reporting.notebooks import refresh_notebooks
 
     for p in refresh_notebooks(args.notebooks or None):
         print(f"  saved {p}")

@@ -52,7 +52,6 @@ Example
 
 from __future__ import annotations
 
-import datetime
 import io as _stdio
 import itertools
 import re
@@ -66,6 +65,7 @@ import pandas as pd
 from .errors import UnreadableFileError, WellbeingError
 from .io import data_dir as _data_dir
 from .io import read_package_table, read_table
+from .reporting.files import write_csv, write_xlsx
 
 __all__ = [
     "DEFAULT_SEED",
@@ -208,87 +208,6 @@ def generate(name: str, seed: int | None = None) -> dict[str, pd.DataFrame]:
             df = df.loc[:, list(schema)].astype(dict(schema))
         out[stem] = df.reset_index(drop=True)
     return out
-
-
-def write_csv(data: pd.DataFrame, path, *, float_format: str = "%.2f") -> Path:
-    """Write ``data`` as a byte-reproducible CSV file (UTF-8, ``\\n``, fixed float format).
-
-    No index is written, missing values are empty cells, text is quoted only when needed.
-
-    Example
-    -------
-    >>> import tempfile, pathlib
-    >>> p = write_csv(pd.DataFrame({"a": [1.25, None], "b": ["x, y", "z"]}),
-    ...               pathlib.Path(tempfile.mkdtemp()) / "t.csv", float_format="%.1f")
-    >>> p.read_bytes()
-    b'a,b\\n1.2,"x, y"\\n,z\\n'
-    """
-    path = Path(path)
-    buffer = _stdio.StringIO()
-    data.to_csv(buffer, index=False, lineterminator="\n", float_format=float_format, na_rep="")
-    path.write_bytes(buffer.getvalue().encode("utf-8"))
-    return path
-
-
-#: the date and time stamped into generated workbooks (document properties, zip entries)
-XLSX_TIMESTAMP = datetime.datetime(2022, 1, 1, 0, 0, 0)
-
-
-def write_xlsx(book, path, *, timestamp: datetime.datetime = XLSX_TIMESTAMP) -> Path:
-    """Save an openpyxl workbook byte-reproducibly: same workbook, same bytes.
-
-    openpyxl stamps the time of saving into ``docProps/core.xml`` (``dcterms:created`` and
-    ``dcterms:modified``) and every zip entry carries a modification time, so two saves of
-    the same workbook differ.  This writer fixes the document's created/modified times to
-    ``timestamp``, then rewrites the archive with entries in sorted name order, each with
-    ``date_time`` = ``timestamp``, fixed permissions and the same deflate level.  Excel and
-    openpyxl read the result as usual.
-
-    Parameters
-    ----------
-    book : openpyxl.Workbook
-        The workbook (its ``properties.created``/``modified`` are set to ``timestamp``).
-    path : str or Path
-        The ``.xlsx`` file to write; its folder is created.
-    timestamp : datetime, default 2022-01-01 00:00:00
-        The date and time to stamp (naive, read as UTC; zip dates need year >= 1980).
-
-    Example
-    -------
-    >>> import tempfile, pathlib, openpyxl
-    >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> def book():
-    ...     wb = openpyxl.Workbook()
-    ...     wb.active["A1"] = "same"
-    ...     return wb
-    >>> a = write_xlsx(book(), folder / "a.xlsx").read_bytes()
-    >>> b = write_xlsx(book(), folder / "b.xlsx").read_bytes()
-    >>> a == b, openpyxl.load_workbook(folder / "a.xlsx").properties.modified
-    (True, datetime.datetime(2022, 1, 1, 0, 0))
-    """
-    import zipfile
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.properties.created = timestamp
-    book.properties.modified = timestamp
-    raw = _stdio.BytesIO()
-    book.save(raw)  # openpyxl overwrites 'modified' with the time now: put it back below
-    stamp = timestamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    out = _stdio.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w") as dst:
-        for name in sorted(src.namelist()):
-            data = src.read(name)
-            if name == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:)",
-                              rb"\g<1>" + stamp + rb"\g<2>", data)
-            info = zipfile.ZipInfo(name, date_time=timestamp.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # the same on every platform
-            info.external_attr = 0o644 << 16
-            dst.writestr(info, data, compresslevel=6)
-    path.write_bytes(out.getvalue())
-    return path
 
 
 def make_sample_data(out_dir=None, names: Iterable[str] | None = None, *, progress: bool = False
@@ -721,7 +640,7 @@ def _social_prescribing(rng: np.random.Generator, *, truth: bool = False):
     # ---------------------------------------------------------------- assemble measures
     serial = np.char.zfill(np.r_[1:n_ref + 1, 1:n_cmp + 1].astype(str), 5)
     local = np.char.add(np.where(referred, "WE", "CMP"), serial)  # local ids WE00001, CMP00001
-    client_id = np.asarray(pseudonymise(local, salt=DEMO_KEY, prefix="C-"), dtype=object)
+    client_id = np.asarray(pseudonymise(local, key=DEMO_KEY, prefix="C-"), dtype=object)
     base_day = index_day + np.where(referred, r_follow.integers(0, 29, size=n),
                                     r_follow.integers(0, 15, size=n))
     fu_day = base_day + r_follow.integers(140, 231, size=n)
@@ -1180,7 +1099,7 @@ def workforce_diagnostic(n_organisations: int = 14, seed: int | None = None
 
 
 def _workforce_frames(rng: np.random.Generator, n: int) -> dict[str, pd.DataFrame]:
-    from .diagnostic import _base_groups, framework, maturity_scale, staff_groups
+    from .diagnostic import framework, maturity_scale, single_staff_groups, staff_groups
 
     r_org, r_answer, r_date, r_evidence, r_survey, r_network = rng.spawn(6)
     orgs = _organisations(n)
@@ -1241,7 +1160,7 @@ def _workforce_frames(rng: np.random.Generator, n: int) -> dict[str, pd.DataFram
     notes = np.where(points == 0, "Nothing in place yet; discussed at the wellbeing steering "
                                   "group", notes)
     vocab = staff_groups()
-    base = _base_groups(vocab)
+    base = single_staff_groups(vocab)
     probs = np.array([GROUP_PROBS[t] for t in orgs["organisation_type"]])  # org x group
     draw = r_evidence.random((n, n_q, len(base))) < probs[:, None, :]
     draw[:, el_of_q == NO_BANDS_2_4_ELEMENT, 1:4] = False  # nobody: AfC 2-4 on this element

@@ -115,13 +115,12 @@ from .errors import (
     UnmatchedRecordsError,
     UnreadableFileError,
 )
-from .io import (
+from .io import read_package_table, read_table
+from .validation import (
     check_allowed,
     check_numeric,
     error_location,
     line_numbers,
-    read_package_table,
-    read_table,
     require_columns,
     source_of,
 )
@@ -141,6 +140,7 @@ __all__ = [
     "staging_summary",
     "plot_staging",
     "staff_groups",
+    "single_staff_groups",
     "evidence_coverage",
     "coverage_matrix",
     "evidence_gaps",
@@ -859,7 +859,7 @@ def write_diagnostic_workbook(
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .datasets import write_xlsx
+    from .reporting.files import write_xlsx
 
     scale = maturity_scale(scale)
     q = _questions(questions)
@@ -1976,8 +1976,17 @@ def staff_groups() -> pd.DataFrame:
     return read_package_table(STAFF_GROUPS_FILE)
 
 
-def _base_groups(vocabulary: pd.DataFrame) -> list[str]:
-    """The single groups (terms that cover only themselves), in vocabulary order."""
+def single_staff_groups(vocabulary: pd.DataFrame | None = None) -> list[str]:
+    """The single staff groups (terms that cover only themselves), in vocabulary order.
+
+    These are the columns of :func:`evidence_coverage`.
+
+    Example
+    -------
+    >>> single_staff_groups()[:3]
+    ['AfC 1', 'AfC 2', 'AfC 3']
+    """
+    vocabulary = staff_groups() if vocabulary is None else vocabulary
     return vocabulary.loc[vocabulary["covers"] == vocabulary["staff_group"],
                           "staff_group"].tolist()
 
@@ -2083,7 +2092,7 @@ def evidence_coverage(data, *, vocabulary=None, unknown="raise") -> pd.DataFrame
     require_columns(vocabulary, ["staff_group", "covers"], what="staff group vocabulary")
     if "aliases" not in vocabulary.columns:
         vocabulary = vocabulary.assign(aliases="")
-    base = _base_groups(vocabulary)
+    base = single_staff_groups(vocabulary)
     q = diag.questions
     a = diag.answers.reset_index(drop=True)
     terms = _staff_group_terms(a["staff_groups"], vocabulary)
@@ -4056,7 +4065,8 @@ def _org_sheets(ctx: _ReportInputs, org: str, parts: dict) -> dict:
 def _org_html(ctx: _ReportInputs, org: str, sheets: dict, *, dpi: int) -> str:
     import matplotlib.pyplot as plt
 
-    from .reports import RawHTML, figure_to_base64, html_page
+    from .reporting.figures import figure_to_base64
+    from .reporting.html import RawHTML, html_page
 
     f = sheets
     positives = (f["Positives"]["message"].tolist() if "message" in f["Positives"].columns
@@ -4217,7 +4227,7 @@ def write_org_reports(
     """
     from tqdm.auto import tqdm
 
-    from .reports import write_html
+    from .reporting.html import write_html
 
     out = _check_out_dir(out_dir, _input_paths(data, survey, networks, organisations,
                                                element_map))
@@ -4360,7 +4370,7 @@ def write_system_report(
     """
     import matplotlib.pyplot as plt
 
-    from .reports import html_page, write_html
+    from .reporting.html import html_page, write_html
 
     out = _check_out_dir(out_dir, _input_paths(data, survey, networks, organisations,
                                                element_map))

@@ -72,13 +72,12 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError, DuplicateKeyError, InvalidValueError, UnmatchedRecordsError
-from .io import (
+from .io import read_package_table, read_table
+from .validation import (
     check_allowed,
     check_numeric,
     check_unique,
     error_location,
-    read_package_table,
-    read_table,
     require_columns,
     source_of,
 )
@@ -4001,11 +4000,12 @@ def plot_sroi_waterfall(result: SROIResult, *, ax=None, title: str | None = None
     >>> [t.get_text() for t in ax.texts][:2]
     ['£9,000', '−£900']
     """
-    from .plots import NHS_PALETTE, _axes
+    from .reporting.figures import get_axes
+    from .reporting.palette import NHS_PALETTE
 
     steps = waterfall_table(result)
     own_figure = ax is None
-    ax = _axes(ax)
+    ax = get_axes(ax)
     n = len(steps)
     change = steps["change"].to_numpy(dtype=float)
     running = steps["running_total"].to_numpy(dtype=float)
@@ -4137,7 +4137,8 @@ def plot_sroi_tornado(sensitivity: pd.DataFrame, *, ax=None, title: str | None =
     >>> [t.get_text() for t in ax.get_yticklabels()]
     ['attribution 5% / 30%', 'investment £3,000 / £250,000']
     """
-    from .plots import NHS_PALETTE, _axes
+    from .reporting.figures import get_axes
+    from .reporting.palette import NHS_PALETTE
 
     require_columns(sensitivity, ["parameter", "outcome", "low", "high", "ratio_low",
                                   "ratio_high", "ratio_base"], what="sensitivity table")
@@ -4147,7 +4148,7 @@ def plot_sroi_tornado(sensitivity: pd.DataFrame, *, ax=None, title: str | None =
     if max_bars is not None:
         t = t.head(max_bars)
     t = t.iloc[::-1]
-    ax = _axes(ax)
+    ax = get_axes(ax)
     base = float(t["ratio_base"].iloc[0]) if len(t) else np.nan
     y = np.arange(len(t))
     for col, colour, label in (("ratio_low", NHS_PALETTE[0], "parameter at low value"),
@@ -4198,9 +4199,10 @@ def plot_sroi_monte_carlo(result: SROIMonteCarlo, *, ax=None, bins: int = 60,
     >>> plot_sroi_monte_carlo(mc).get_xlabel()
     'SROI ratio (£ of value per £1 invested)'
     """
-    from .plots import NHS_PALETTE, _axes
+    from .reporting.figures import get_axes
+    from .reporting.palette import NHS_PALETTE
 
-    ax = _axes(ax)
+    ax = get_axes(ax)
     ax.hist(result.ratios, bins=bins, color=NHS_PALETTE[0], alpha=0.8)
     level = 100 * (1 - result.alpha)
     ax.axvspan(result.ci_low, result.ci_high, color=NHS_PALETTE[3], alpha=0.2,

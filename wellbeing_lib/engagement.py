@@ -102,17 +102,10 @@ from .errors import (
     SheetError,
     UnmatchedRecordsError,
 )
-from .io import (
-    check_numeric,
-    check_unique,
-    error_location,
-    read_package_table,
-    read_table,
-    require_columns,
-    source_of,
-)
+from .io import read_package_table, read_table
 from .privacy import redact_pii, suppress_rows
 from .stats import proportion_ci
+from .validation import check_numeric, check_unique, error_location, require_columns, source_of
 
 __all__ = [
     "LEVELS",
@@ -598,7 +591,7 @@ def percent_agreement(data: pd.DataFrame, *, unit="unit", coder: str = "coder",
     agreeing_pairs = (counts * (counts - 1) / 2).sum()
     from .stats import proportion_ci
 
-    wilson = proportion_ci(n_agree, n_units, alpha=1 - ci)
+    wilson = proportion_ci(n_agree, n_units, ci=ci)
     return pd.DataFrame({
         "n_units": [n_units],
         "n_coders": [len(chosen)],
@@ -2663,7 +2656,7 @@ def theme_frequency(data: pd.DataFrame, mentions: pd.DataFrame, *, by=None,
     codes, keys = _groups(data, by)
     n = _group_counts(matrix, codes, len(keys)).astype(np.int64)
     size = np.bincount(codes, minlength=len(keys))[:, None]
-    wilson = proportion_ci(n.ravel(), np.broadcast_to(size, n.shape).ravel(), alpha=1 - ci)
+    wilson = proportion_ci(n.ravel(), np.broadcast_to(size, n.shape).ravel(), ci=ci)
     out = _long(keys, labels, level, {
         "n": n, "N": np.broadcast_to(size, n.shape),
         "percent": 100 * wilson["proportion"].to_numpy().reshape(n.shape),
@@ -3139,7 +3132,7 @@ def reach(data: pd.DataFrame, *, columns, ci: float = 0.95, suppress=False) -> p
         parts.append(pd.DataFrame({"variable": col, "category": counts.index.astype("str"),
                                    "n": counts.to_numpy(), "N": len(data)}))
     out = pd.concat(parts, ignore_index=True)
-    wilson = proportion_ci(out["n"].to_numpy(), out["N"].to_numpy(), alpha=1 - ci)
+    wilson = proportion_ci(out["n"].to_numpy(), out["N"].to_numpy(), ci=ci)
     out["percent"] = 100 * wilson["proportion"].to_numpy()
     out["ci_low"] = 100 * wilson["ci_low"].to_numpy()
     out["ci_high"] = 100 * wilson["ci_high"].to_numpy()
@@ -3773,7 +3766,7 @@ def recommendation_evidence(data: pd.DataFrame, mentions: pd.DataFrame, *, mappi
     def table(codes, keys):
         n = _group_counts(support, codes, len(keys)).astype(np.int64)
         size = np.bincount(codes, minlength=len(keys))[:, None]
-        wil = proportion_ci(n.ravel(), np.broadcast_to(size, n.shape).ravel(), alpha=1 - ci)
+        wil = proportion_ci(n.ravel(), np.broadcast_to(size, n.shape).ravel(), ci=ci)
         out = _long(keys, recs, "recommendation", {
             "n": n, "N": np.broadcast_to(size, n.shape),
             "percent": 100 * wil["proportion"].to_numpy().reshape(n.shape),
@@ -4181,7 +4174,7 @@ def area_summary(responses: pd.DataFrame, *, by=None, ci: float = 0.95) -> pd.Da
     out = grid[[*by, "area_id", "area"]].copy()
     out["N"] = grid["N"].to_numpy()
     for col in ("strength", "improvement"):
-        wil = proportion_ci(grid[col].to_numpy(), grid["N"].to_numpy(), alpha=1 - ci)
+        wil = proportion_ci(grid[col].to_numpy(), grid["N"].to_numpy(), ci=ci)
         out[f"n_{col}"] = grid[col].to_numpy()
         out[f"pct_{col}"] = 100 * wil["proportion"].to_numpy()
         out[f"{col}_ci_low"] = 100 * wil["ci_low"].to_numpy()
@@ -4463,7 +4456,7 @@ def plot_representation(data: pd.DataFrame, *, y: str = "category", x: str = "ra
     -------
     matplotlib Axes
     """
-    from .plots import NHS_BLUE, NHS_PALETTE
+    from .reporting.palette import NHS_BLUE, NHS_PALETTE
 
     require_columns(data, [y, x, low, high])
     ax = _new_axes(ax, (7, max(3.0, 0.35 * len(data) + 1)))
@@ -4536,7 +4529,7 @@ def plot_diverging_bars(data: pd.DataFrame, *, y: str = "area",
     >>> [round(p.get_width()) for p in ax.patches]
     [-40, -10, 20, 60]
     """
-    from .plots import NHS_BLUE, NHS_PALETTE
+    from .reporting.palette import NHS_BLUE, NHS_PALETTE
 
     require_columns(data, [y, negative, positive])
     ax = _new_axes(ax, (8, max(3.0, 0.45 * len(data) + 1)))

@@ -1,4 +1,4 @@
-"""Reading files and validating tables at the boundary.
+"""Reading files: the user's tables, the package's reference tables, the data folder.
 
 Every loader in wellbeing_lib goes through :func:`read_table`, which
 
@@ -9,18 +9,16 @@ Every loader in wellbeing_lib goes through :func:`read_table`, which
 * raises :class:`~wellbeing_lib.errors.UnreadableFileError` for a missing,
   empty or unparseable file instead of a low-level traceback.
 
-The ``check_*`` / ``require_columns`` helpers validate a DataFrame once, at the
-boundary, and raise the named errors of :mod:`wellbeing_lib.errors`.
+Checks of the tables' contents live in :mod:`wellbeing_lib.validation`.
+
+Naming rule across the library: ``read_*`` reads one file the user names; ``load_*`` loads
+a bundled data set or reference table by name, or a folder of files.
 
 Example
 -------
->>> import pandas as pd
->>> from wellbeing_lib.io import require_columns
->>> df = pd.DataFrame({"id": [1, 2]})
->>> require_columns(df, ["id", "score"])
-Traceback (most recent call last):
-...
-wellbeing_lib.errors.MissingColumnError: required column missing in column 'score': expected columns id, score; found id
+>>> from wellbeing_lib.io import read_package_table
+>>> read_package_table("discount_rates.csv").columns[:2].tolist()
+['schedule', 'from_year']
 """
 
 from __future__ import annotations
@@ -28,20 +26,12 @@ from __future__ import annotations
 import functools
 import io as _stdio
 import os
-from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from .errors import (
-    DuplicateKeyError,
-    InvalidValueError,
-    MissingColumnError,
-    SheetError,
-    UnreadableFileError,
-)
+from .errors import SheetError, UnreadableFileError
 
 __all__ = [
     "read_table",
@@ -49,13 +39,8 @@ __all__ = [
     "read_package_table",
     "package_data_path",
     "data_dir",
-    "require_columns",
-    "check_numeric",
-    "check_allowed",
-    "check_unique",
-    "source_of",
-    "line_numbers",
-    "error_location",
+    "with_source",
+    "DATA_ENV",
 ]
 
 #: encodings tried in order; utf-8-sig also reads plain UTF-8 and strips a BOM.
@@ -154,10 +139,29 @@ def read_table(path, *, sheet_name=0, **kwargs) -> pd.DataFrame:
         raise UnreadableFileError(
             path, f"unsupported file type '{suffix}'; expected .csv, .tsv, .txt or .xlsx"
         )
-    df.attrs["source"] = path.name
+    with_source(df, path.name)
     if encoding is not None:
         df.attrs["encoding"] = encoding
     return df
+
+
+def with_source(data: pd.DataFrame, source) -> pd.DataFrame:
+    """Record the file a table was read or built from, so that errors can name it.
+
+    This is the library's one use of ``DataFrame.attrs``: provenance for error messages
+    (read back by :func:`wellbeing_lib.validation.source_of`).  No result depends on it;
+    a table that loses it on a merge still validates, its errors just do not name the file.
+    Returns ``data`` itself (set in place), for chaining.
+
+    Example
+    -------
+    >>> from wellbeing_lib.validation import source_of
+    >>> source_of(with_source(pd.DataFrame({"x": [1]}), "answers.csv"))
+    'answers.csv'
+    """
+    if source is not None:
+        data.attrs["source"] = str(source)
+    return data
 
 
 def package_data_path(name: str) -> Path:
@@ -194,166 +198,3 @@ def data_dir(path=None) -> Path:
     if env:
         return Path(env)
     return Path(__file__).resolve().parent.parent / "data"
-
-
-# ---------------------------------------------------------------------- validation
-def source_of(data: pd.DataFrame) -> str | None:
-    """The file a DataFrame was read from (``attrs["source"]``), if known."""
-    return data.attrs.get("source") if hasattr(data, "attrs") else None
-
-
-def line_numbers(data: pd.DataFrame, labels: Sequence) -> list[int] | None:
-    """File line numbers (header = line 1) of index labels, for data read from a file.
-
-    Only meaningful while the frame keeps the default RangeIndex that
-    :func:`read_table` gives it; returns None otherwise.
-    """
-    if source_of(data) is None or not isinstance(data.index, pd.RangeIndex):
-        return None
-    if data.index.start != 0 or data.index.step != 1:
-        return None
-    return [int(label) + 2 for label in labels]
-
-
-def error_location(data: pd.DataFrame, labels: Sequence) -> dict:
-    """Keyword arguments for a :class:`~wellbeing_lib.errors.DataError` locating rows of ``data``.
-
-    Gives ``file`` (from ``attrs["source"]``), ``rows`` (the index labels) and
-    ``line_numbers`` (file lines, when known), so every error names the same things.
-
-    Example
-    -------
-    >>> import pandas as pd
-    >>> df = pd.DataFrame({"x": [1, 2]}); df.attrs["source"] = "x.csv"
-    >>> error_location(df, [1])
-    {'file': 'x.csv', 'rows': [1], 'line_numbers': [3]}
-    """
-    return {"file": source_of(data), "rows": list(labels), "line_numbers": line_numbers(data, labels)}
-
-
-
-
-def require_columns(data: pd.DataFrame, columns: Iterable[str], *, what: str | None = None) -> None:
-    """Raise :class:`MissingColumnError` unless every one of ``columns`` is in ``data``."""
-    columns = list(columns)
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        problem = "required column missing" if what is None else f"{what}: required column missing"
-        raise MissingColumnError(
-            problem,
-            file=source_of(data),
-            column=missing if len(missing) > 1 else missing[0],
-            expected="columns " + ", ".join(map(str, columns)),
-            found=[", ".join(map(str, data.columns))],
-        )
-
-
-def check_numeric(
-    data: pd.DataFrame,
-    columns: Iterable[str],
-    *,
-    low: float | None = None,
-    high: float | None = None,
-    integer: bool = False,
-    allow_missing: bool = True,
-) -> pd.DataFrame:
-    """Check that columns hold numbers (optionally whole numbers within ``[low, high]``).
-
-    Returns the columns converted to float64 (missing stays NaN).  Raises
-    :class:`InvalidValueError` naming the first offending column, its rows and values.
-
-    Example
-    -------
-    >>> import pandas as pd
-    >>> check_numeric(pd.DataFrame({"q1": [1, "x"]}), ["q1"], low=1, high=5)
-    Traceback (most recent call last):
-    ...
-    wellbeing_lib.errors.InvalidValueError: non-numeric value in column 'q1', row 1: expected a number between 1 and 5; found x
-    """
-    columns = list(columns)
-    require_columns(data, columns)
-    out = {}
-    rng = _range_text(low, high, integer)
-    for col in columns:
-        raw = data[col]
-        values = pd.to_numeric(raw, errors="coerce").astype("float64")
-        bad_type = values.isna() & raw.notna()
-        if bad_type.any():
-            labels = list(raw.index[bad_type])
-            raise InvalidValueError(
-                "non-numeric value",
-                column=col,
-                expected=rng,
-                found=list(raw[bad_type]),
-                **error_location(data, labels),
-            )
-        checks = []
-        if not allow_missing:
-            checks.append(("missing value", values.isna()))
-        if integer:
-            checks.append(("not a whole number", values.notna() & (values % 1 != 0)))
-        if low is not None or high is not None:
-            lo = -np.inf if low is None else low
-            hi = np.inf if high is None else high
-            checks.append(("value out of range", values.notna() & ~values.between(lo, hi)))
-        for problem, mask in checks:
-            if mask.any():
-                labels = list(raw.index[mask])
-                raise InvalidValueError(
-                    problem, column=col, expected=rng, found=list(raw[mask]),
-                    **error_location(data, labels),
-                )
-        out[col] = values
-    return pd.DataFrame(out, index=data.index)
-
-
-def _range_text(low, high, integer) -> str:
-    kind = "a whole number" if integer else "a number"
-    if low is not None and high is not None:
-        return f"{kind} between {low:g} and {high:g}"
-    if low is not None:
-        return f"{kind} of at least {low:g}"
-    if high is not None:
-        return f"{kind} of at most {high:g}"
-    return kind
-
-
-def check_allowed(
-    data: pd.DataFrame, column: str, allowed: Iterable, *, allow_missing: bool = True
-) -> None:
-    """Raise :class:`InvalidValueError` if ``column`` holds values outside ``allowed``."""
-    require_columns(data, [column])
-    allowed = list(allowed)
-    values = data[column]
-    bad = ~values.isin(allowed)
-    if allow_missing:
-        bad &= values.notna()
-    if bad.any():
-        labels = list(values.index[bad])
-        raise InvalidValueError(
-            "value not allowed",
-            column=column,
-            expected="one of " + ", ".join(map(str, allowed)),
-            found=list(values[bad]),
-            **error_location(data, labels),
-        )
-
-
-def check_unique(data: pd.DataFrame, keys: str | Sequence[str]) -> None:
-    """Raise :class:`DuplicateKeyError` listing rows that repeat the key ``keys``."""
-    keys = [keys] if isinstance(keys, str) else list(keys)
-    require_columns(data, keys)
-    dup = data.duplicated(subset=keys, keep=False)
-    if dup.any():
-        labels = list(data.index[dup])
-        repeated = data.loc[dup, keys].drop_duplicates()
-        found = [
-            "/".join(map(str, row)) for row in repeated.itertuples(index=False, name=None)
-        ]
-        raise DuplicateKeyError(
-            "duplicated key",
-            column=keys if len(keys) > 1 else keys[0],
-            expected="one row per " + " × ".join(keys),
-            found=found,
-            **error_location(data, labels),
-        )

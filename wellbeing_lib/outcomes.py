@@ -82,7 +82,8 @@ from .errors import (
     MissingColumnError,
     UnmatchedRecordsError,
 )
-from .io import error_location, read_package_table, require_columns, source_of
+from .io import read_package_table
+from .validation import error_location, require_columns, source_of
 
 __all__ = [
     "Instrument",
@@ -1046,7 +1047,7 @@ def population_norm(data=None, instrument="swemwbs", *, sex: str | None = "sex",
     inst = _resolve(instrument)
     has_sex_norms = inst.norm_mean_men is not None and inst.norm_mean_women is not None
     if data is not None and sex is not None and has_sex_norms:
-        from .io import check_allowed
+        from .validation import check_allowed
 
         check_allowed(data, sex, [female, male], allow_missing=False)
         share_women = float((data[sex] == female).mean())
@@ -1624,7 +1625,7 @@ def pair_measurements(
         raise InvalidValueError("the id and time columns cannot be paired", column="columns",
                                 expected="measured columns only")
     _check_ids(data, id)
-    from .io import check_allowed
+    from .validation import check_allowed
 
     check_allowed(data, time, [baseline, follow_up], allow_missing=False)
     paired, problems = _pair_core(data, id=id, time=time, baseline=baseline,
@@ -2093,7 +2094,7 @@ def _sd_for(frame, m: _Measure, sb: str, sd) -> tuple[float, str]:
     if value == "baseline":
         col = m.column + sb
         require_columns(frame, [col], what=f"measure {m.name!r}")
-        from .io import check_numeric
+        from .validation import check_numeric
 
         values = check_numeric(frame, [col])[col].dropna()
         if len(values) < 2:
@@ -2244,7 +2245,7 @@ def change(
     keep = [keep] if isinstance(keep, str) else list(keep or [])
     cols = [m.column + s for m in specs for s in (sb, sf)]
     require_columns(frame, [id, *cols, *keep], what="change")
-    from .io import check_numeric, check_unique
+    from .validation import check_numeric, check_unique
 
     _check_ids(frame, id)
     check_unique(frame, id)
@@ -2329,7 +2330,7 @@ def _attach(data: pd.DataFrame, clients, id: str, needed: Sequence[str]) -> pd.D
         return data
     if clients is None:
         require_columns(data, needed)
-    from .io import check_unique
+    from .validation import check_unique
 
     require_columns(clients, [id, *lacking], what="clients table")
     check_unique(clients, id)
@@ -2371,7 +2372,7 @@ def _ci(n: np.ndarray, N: np.ndarray, alpha: float):
     high = np.full(n.shape, np.nan)
     ok = N > 0
     if ok.any():
-        table = proportion_ci(n[ok], N[ok], alpha=alpha)
+        table = proportion_ci(n[ok], N[ok], ci=1 - alpha)
         low[ok], high[ok] = table["ci_low"].to_numpy(), table["ci_high"].to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
         prop = np.where(ok, n / np.where(ok, N, 1), np.nan)
@@ -2449,7 +2450,7 @@ def improved_on_n(
     id = _id_of(data, id)
     by = _as_list(by)
     require_columns(data, [id, "measure", "status", *by], what="improved_on_n")
-    from .io import check_allowed, check_unique
+    from .validation import check_allowed, check_unique
 
     check_allowed(data, "status", STATUS_LABELS)
     keys = [*by] + (["definition"] if "definition" in data.columns else [])
@@ -2775,7 +2776,7 @@ def baseline_vs_norm(
     """
     from scipy import stats as sps
 
-    from .io import check_numeric
+    from .validation import check_numeric
 
     inst = _resolve(instrument)
     by = _as_list(by)
@@ -2918,7 +2919,7 @@ def subgroup_summary(
             sub = _one_definition(frame)
             names = _measure_names(sub, measures)
             sub = sub[sub["measure"].isin(names)]
-            table = mean_ci(sub, value="change", by=[*keys, "measure"], alpha=alpha)
+            table = mean_ci(sub, value="change", by=[*keys, "measure"], ci=1 - alpha)
             table = table.rename(columns={"mean": "mean_change", "sd": "sd_change"})
         if var is None:
             table.insert(0, "group", "All clients")
@@ -3082,7 +3083,7 @@ def difference_in_differences(
     require_columns(data, [id, "measure", "baseline", "follow_up"], what="difference_in_differences")
     frame = _attach(_one_definition(data), clients, id,
                     [group] + ([cluster] if cluster else []))
-    from .io import check_allowed
+    from .validation import check_allowed
 
     check_allowed(frame, group, [treated, control], allow_missing=False)
     names = _measure_names(frame, measures)

@@ -7,7 +7,7 @@ wellbeing_lib stays fast.
 Example
 -------
 >>> import pandas as pd
->>> from wellbeing_lib.plots import plot_proportions
+>>> from wellbeing_lib.reporting.charts import plot_proportions
 >>> t = pd.DataFrame({"group": ["A", "B"], "proportion": [0.5, 0.7],
 ...                   "ci_low": [0.4, 0.6], "ci_high": [0.6, 0.8]})
 >>> ax = plot_proportions(t, x="group", title="Improved")
@@ -20,42 +20,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .io import require_columns
+from .reporting.charts import plot_proportions
+from .reporting.figures import get_axes, whiskers
+from .reporting.palette import NHS_BLUE, NHS_DARK_PINK, NHS_MID_GREY, NHS_PALETTE
+from .validation import require_columns
 
 __all__ = [
     "plot_score_distribution",
-    "plot_proportions",
     "plot_improved_on_n",
     "plot_paired",
-    "plot_forest",
     "plot_baseline_vs_norm",
-    "NHS_BLUE",
-    "NHS_PALETTE",
 ]
 
-#: NHS identity colours (NHS England brand guidelines): blue, dark blue, aqua green,
-#: warm yellow, grey, dark pink, purple
-NHS_BLUE = "#005EB8"
-NHS_PALETTE = ["#005EB8", "#003087", "#00A499", "#FFB81C", "#768692", "#7C2855", "#330072"]
-
-
-def _whiskers(estimate, low, high):
-    """Error-bar lengths below/above an estimate, never negative.
-
-    Interval ends computed in floating point can sit a hair inside the estimate (a
-    Wilson upper limit of 0.9999999999999999 for 20/20); matplotlib refuses negative
-    lengths, so they are clipped to zero.
-    """
-    estimate, low, high = (np.asarray(v, dtype=float) for v in (estimate, low, high))
-    return [np.clip(estimate - low, 0, None), np.clip(high - estimate, 0, None)]
-
-
-def _axes(ax):
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4))
-    return ax
 
 
 def plot_score_distribution(
@@ -93,7 +69,7 @@ def plot_score_distribution(
     import seaborn as sns
 
     require_columns(data, [x] + ([hue] if hue else []))
-    ax = _axes(ax)
+    ax = get_axes(ax)
     plotted = data.dropna(subset=[x])
     sns.histplot(
         data=plotted,
@@ -120,69 +96,6 @@ def plot_score_distribution(
     ax.set_xlabel(xlabel or x)
     ax.set_ylabel("% of respondents" + (" in group" if hue else ""))
     ax.set_title(title or f"Distribution of {x} (n = {len(plotted):,})")
-    return ax
-
-
-def plot_proportions(
-    data: pd.DataFrame,
-    *,
-    x: str,
-    y: str = "proportion",
-    ci_low: str | None = "ci_low",
-    ci_high: str | None = "ci_high",
-    hue: str | None = None,
-    order=None,
-    ax=None,
-    title: str | None = None,
-    xlabel: str | None = None,
-    ylabel: str = "% of clients",
-    label_bars: bool = True,
-):
-    """Bar chart of proportions (0–1, shown as %) with confidence-interval whiskers.
-
-    Designed for the tidy output of :func:`wellbeing_lib.stats.proportion_ci` and of the
-    domain summaries: one row per bar, with ``proportion``, ``ci_low``, ``ci_high``.
-    Suppressed rows (missing proportion) are drawn as an empty slot labelled "*".
-
-    Returns
-    -------
-    matplotlib Axes
-    """
-    cols = [x, y] + [c for c in (ci_low, ci_high, hue) if c]
-    require_columns(data, cols)
-    ax = _axes(ax)
-    table = data.copy()
-    cats = list(order) if order is not None else list(pd.unique(table[x]))
-    groups = list(pd.unique(table[hue])) if hue else [None]
-    width = 0.8 / len(groups)
-    positions = np.arange(len(cats))
-    for g_i, group in enumerate(groups):
-        sub = table if group is None else table[table[hue] == group]
-        sub = sub.set_index(x).reindex(cats)
-        values = pd.to_numeric(sub[y], errors="coerce").to_numpy(dtype=float) * 100
-        xs = positions + (g_i - (len(groups) - 1) / 2) * width
-        bars = ax.bar(
-            xs, np.nan_to_num(values), width=width * 0.95,
-            color=NHS_PALETTE[g_i % len(NHS_PALETTE)], label=None if group is None else str(group),
-        )
-        if ci_low and ci_high:
-            lo = pd.to_numeric(sub[ci_low], errors="coerce").to_numpy(dtype=float) * 100
-            hi = pd.to_numeric(sub[ci_high], errors="coerce").to_numpy(dtype=float) * 100
-            ok = ~np.isnan(values) & ~np.isnan(lo) & ~np.isnan(hi)
-            ax.errorbar(
-                xs[ok], values[ok], yerr=_whiskers(values[ok], lo[ok], hi[ok]),
-                fmt="none", ecolor="black", capsize=3, linewidth=1,
-            )
-        if label_bars:
-            labels = ["*" if np.isnan(v) else f"{v:.0f}%" for v in values]
-            ax.bar_label(bars, labels=labels, padding=2, fontsize=8)
-    ax.set_xticks(positions, [str(c) for c in cats])
-    ax.set_ylim(0, 105)
-    ax.set_ylabel(ylabel)
-    ax.set_xlabel(xlabel or x)
-    if hue:
-        ax.legend(title=hue, frameon=False)
-    ax.set_title(title or f"{y} by {x}")
     return ax
 
 
@@ -315,11 +228,11 @@ def plot_paired(
                 & data["follow_up"].notna()]
     pairs = rows[["baseline", "follow_up"]].to_numpy(dtype=float)
     n = len(pairs)
-    ax = _axes(ax)
+    ax = get_axes(ax)
     if sample and n:
         rng = np.random.default_rng(seed)
         pick = rng.choice(n, size=min(sample, n), replace=False)
-        ax.plot([0, 1], pairs[pick].T, color="#768692", alpha=0.35, linewidth=0.6)
+        ax.plot([0, 1], pairs[pick].T, color=NHS_MID_GREY, alpha=0.35, linewidth=0.6)
     means = pairs.mean(axis=0) if n else np.array([np.nan, np.nan])
     if n > 1:
         half = sps.t.ppf(1 - alpha / 2, n - 1) * pairs.std(axis=0, ddof=1) / np.sqrt(n)
@@ -333,94 +246,6 @@ def plot_paired(
     ax.set_ylabel(ylabel or f"{measure} score (points)")
     ax.legend(frameon=False, loc="best")
     ax.set_title(title or f"{measure} before and after (n = {n:,})")
-    return ax
-
-
-def plot_forest(
-    data: pd.DataFrame,
-    *,
-    estimate: str = "mean_change",
-    ci_low: str = "ci_low",
-    ci_high: str = "ci_high",
-    label: str = "group",
-    subgroup: str | None = "subgroup",
-    reference="overall",
-    percent: bool | None = None,
-    ax=None,
-    title: str | None = None,
-    xlabel: str | None = None,
-):
-    """Forest plot: an estimate with its interval for each subgroup, and a reference line.
-
-    Designed for :func:`wellbeing_lib.outcomes.subgroup_summary` (one measure or one
-    k at a time).  Suppressed rows (missing estimate) are listed with "*".
-
-    Parameters
-    ----------
-    data : DataFrame
-        One row per subgroup.
-    estimate, ci_low, ci_high : str
-        Columns of the estimate and its interval.
-    label : str, default "group"
-        Row labels.
-    subgroup : str or None, default "subgroup"
-        Column naming the grouping variable; prefixed to the labels when present.
-    reference : "overall", number or None, default "overall"
-        Dashed vertical line: the estimate of the ``subgroup == "all"`` row (0 when
-        there is none), a number, or no line.
-    percent : bool, optional
-        Show proportions as %; default: when ``estimate == "proportion"``.
-    ax : matplotlib Axes, optional
-    title, xlabel : str, optional
-
-    Returns
-    -------
-    matplotlib Axes
-
-    Example
-    -------
-    >>> import pandas as pd
-    >>> t = pd.DataFrame({"subgroup": ["all", "sex", "sex"],
-    ...                   "group": ["All clients", "Female", "Male"],
-    ...                   "mean_change": [2.1, 2.4, 1.6], "ci_low": [1.8, 2.0, 1.1],
-    ...                   "ci_high": [2.4, 2.8, 2.1]})
-    >>> plot_forest(t).get_xlabel()
-    'mean_change (95% CI)'
-    """
-    cols = [estimate, ci_low, ci_high, label] + ([subgroup] if subgroup in data.columns else [])
-    require_columns(data, cols)
-    percent = (estimate == "proportion") if percent is None else percent
-    scale = 100.0 if percent else 1.0
-    est = pd.to_numeric(data[estimate], errors="coerce").to_numpy(dtype=float) * scale
-    lo = pd.to_numeric(data[ci_low], errors="coerce").to_numpy(dtype=float) * scale
-    hi = pd.to_numeric(data[ci_high], errors="coerce").to_numpy(dtype=float) * scale
-    labels = data[label].astype("str").to_numpy(dtype=object)
-    if subgroup in data.columns:
-        sub = data[subgroup].astype("str").to_numpy(dtype=object)
-        labels = np.where(sub == "all", labels, sub + ": " + labels)
-    ax = _axes(ax)
-    y = np.arange(len(data))[::-1]
-    ok = ~np.isnan(est)
-    ax.errorbar(est[ok], y[ok], xerr=_whiskers(est[ok], lo[ok], hi[ok]), fmt="s",
-                color=NHS_BLUE, ecolor="black", capsize=3, markersize=5, linewidth=1)
-    ref = None
-    if isinstance(reference, str) and reference == "overall":
-        is_all = (data[subgroup].astype("str") == "all").to_numpy() if subgroup in data.columns \
-            else np.zeros(len(data), dtype=bool)
-        ref = float(est[is_all & ok][0]) if (is_all & ok).any() else 0.0
-    elif reference is not None:
-        ref = float(reference) * scale
-    if ref is not None:
-        ax.axvline(ref, color="black", linestyle="--", linewidth=1)
-    x_text = ref if ref is not None else (np.nanmin(lo) if ok.any() else 0.0)
-    for yi in y[~ok]:
-        ax.annotate("* (suppressed)", xy=(x_text, yi), xytext=(4, 0), textcoords="offset points",
-                    va="center", fontsize=8)
-    ax.set_yticks(y, list(labels))
-    ax.set_ylabel(subgroup if subgroup in data.columns else label)
-    unit = "% (95% CI)" if percent else "(95% CI)"
-    ax.set_xlabel(xlabel or f"{estimate} {unit}")
-    ax.set_title(title or f"{estimate.replace('_', ' ').capitalize()} by subgroup")
     return ax
 
 
@@ -479,11 +304,11 @@ def plot_baseline_vs_norm(
     hi = norm + rows["ci_high"].to_numpy(dtype=float)
     diff = rows["difference"].to_numpy(dtype=float)
     n = rows["n"].to_numpy()
-    ax = _axes(ax)
+    ax = get_axes(ax)
     y = np.arange(len(rows))[::-1]
-    ax.errorbar(mean, y, xerr=_whiskers(mean, lo, hi), fmt="o", color=NHS_BLUE,
+    ax.errorbar(mean, y, xerr=whiskers(mean, lo, hi), fmt="o", color=NHS_BLUE,
                 ecolor="black", capsize=4, label="baseline mean (95% CI)")
-    ax.scatter(norm, y, marker="|", s=400, color="#7C2855", linewidths=2,
+    ax.scatter(norm, y, marker="|", s=400, color=NHS_DARK_PINK, linewidths=2,
                label="population norm", zorder=3)
     for yi, m, d, k in zip(y, mean, diff, n):
         ax.annotate(f"{d:+.2f} (n = {int(k):,})", xy=(m, yi), xytext=(0, 9),

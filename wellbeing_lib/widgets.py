@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .io import require_columns
+from .validation import require_columns
 
 __all__ = ["group_summary", "group_explorer"]
 
@@ -41,7 +41,7 @@ def group_summary(
     from .privacy import suppress_rows
     from .stats import mean_ci
 
-    table = mean_ci(data, value=value, by=by, alpha=alpha)
+    table = mean_ci(data, value=value, by=by, ci=1 - alpha)
     if suppress:
         table = suppress_rows(table, counts=["n"], derived=["mean", "sd", "ci_low", "ci_high"])
     return table
@@ -91,8 +91,8 @@ def group_explorer(
         import matplotlib.pyplot as plt
         from IPython.display import display
 
-        from .plots import _whiskers
         from .privacy import publish
+        from .reporting.figures import whiskers
 
         table = group_summary(data, value=measure.value, by=group.value, suppress=suppress)
         box.current_table = table
@@ -105,7 +105,7 @@ def group_explorer(
             shown = table.dropna(subset=["mean"])
             ax.errorbar(
                 shown["mean"], shown[group.value].astype(str),
-                xerr=_whiskers(shown["mean"], shown["ci_low"], shown["ci_high"]),
+                xerr=whiskers(shown["mean"], shown["ci_low"], shown["ci_high"]),
                 fmt="o", color="#005EB8", capsize=3,
             )
             ax.set_xlabel(f"mean {labels.get(measure.value, measure.value)} (95% CI)")
@@ -330,8 +330,8 @@ def outcomes_explorer(
         import matplotlib.pyplot as plt
         from IPython.display import display
 
-        from .plots import plot_forest
         from .privacy import publish
+        from .reporting.charts import plot_forest
 
         rows = changes[changes["definition"].astype(str) == definition.value]
         chosen = None if measure.value == any_label else [measure.value]
@@ -541,7 +541,7 @@ def theme_explorer(
 
     from .engagement import _all_labels, compare_groups, exemplar_quotes, theme_frequency
     from .errors import InvalidValueError
-    from .io import check_unique
+    from .validation import check_unique
 
     groups = [groups] if isinstance(groups, str) else list(groups)
     if not groups:
@@ -579,8 +579,8 @@ def theme_explorer(
         from IPython import get_ipython
         from IPython.display import display
 
-        from .plots import plot_proportions
         from .privacy import publish
+        from .reporting.charts import plot_proportions
 
         theme, group = theme_box.value, group_box.value
         name = labels.get(group, group)

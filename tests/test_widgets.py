@@ -1,11 +1,10 @@
-"""Plot helpers return labelled Axes; the group explorer updates its suppressed table."""
+"""Widgets: explorers update their tables and charts on every choice."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from wellbeing_lib import errors
-from wellbeing_lib.plots import plot_proportions, plot_score_distribution
 from wellbeing_lib.widgets import group_explorer, group_summary
 
 
@@ -44,24 +43,6 @@ def test_group_explorer_updates_on_choice(people):
 def test_group_explorer_rejects_unknown_columns(people):
     with pytest.raises(errors.MissingColumnError, match="'ethnicity'"):
         group_explorer(people, values=["score"], groups=["ethnicity"])
-
-
-def test_plot_score_distribution_labels_and_norm(people):
-    ax = plot_score_distribution(people, x="score", hue="sex", norm=23.5, xlabel="SWEMWBS")
-    assert ax.get_xlabel() == "SWEMWBS"
-    assert ax.get_ylabel() == "% of respondents in group"
-    assert [line.get_xdata()[0] for line in ax.get_lines()] == [23.5]
-    assert ax.get_title() == "Distribution of score (n = 53)"
-
-
-def test_plot_proportions_marks_suppressed_bars():
-    t = pd.DataFrame({"group": ["A", "B"], "proportion": [0.5, np.nan],
-                      "ci_low": [0.4, np.nan], "ci_high": [0.6, np.nan]})
-    ax = plot_proportions(t, x="group", title="Improved on ≥1 measure")
-    texts = [t.get_text() for t in ax.texts]
-    assert texts == ["50%", "*"]
-    assert [p.get_height() for p in ax.patches] == [50.0, 0.0]
-    assert ax.get_title() == "Improved on ≥1 measure"
 
 
 def test_outcomes_explorer_follows_measure_definition_and_subgroup():

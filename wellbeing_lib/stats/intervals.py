@@ -1,4 +1,4 @@
-"""Shared statistics used across the domain modules.
+"""Confidence intervals for proportions and means, as tidy tables.
 
 Proportions are reported as n/N with a Wilson score interval rather than a bare
 percentage.  statsmodels is imported inside the function so that importing this
@@ -17,9 +17,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .errors import InvalidValueError
+from ..errors import InvalidValueError
+from ..validation import DEFAULT_CI, check_ci, check_numeric, require_columns
 
-__all__ = ["proportion_ci", "mean_ci", "cronbach_alpha", "CI_METHODS"]
+__all__ = ["proportion_ci", "mean_ci", "CI_METHODS"]
 
 #: interval methods accepted by statsmodels.stats.proportion.proportion_confint
 CI_METHODS = ("wilson", "normal", "agresti_coull", "beta", "jeffreys", "binom_test")
@@ -45,7 +46,7 @@ def _labels(index, mask) -> list:
     return list(index[mask]) if index is not None else [int(i) for i in np.flatnonzero(mask)]
 
 
-def proportion_ci(count, nobs, *, alpha: float = 0.05, method: str = "wilson") -> pd.DataFrame:
+def proportion_ci(count, nobs, *, ci: float = DEFAULT_CI, method: str = "wilson") -> pd.DataFrame:
     """Proportions with confidence intervals, as a tidy table (vectorised).
 
     A thin wrapper on :func:`statsmodels.stats.proportion.proportion_confint`
@@ -55,7 +56,7 @@ def proportion_ci(count, nobs, *, alpha: float = 0.05, method: str = "wilson") -
 
         \\frac{\\hat p + \\frac{z^2}{2N} \\pm z\\sqrt{\\frac{\\hat p(1-\\hat p)}{N}
         + \\frac{z^2}{4N^2}}}{1 + \\frac{z^2}{N}}, \\qquad \\hat p = n/N,
-        \\; z = \\Phi^{-1}(1 - \\alpha/2)
+        \\; z = \\Phi^{-1}(1 - \\alpha/2), \\; \\alpha = 1 - \\text{ci}
 
     (Wilson 1927, J Am Stat Assoc 22:209-212), which behaves well for small N
     and proportions near 0 or 1.
@@ -66,8 +67,8 @@ def proportion_ci(count, nobs, *, alpha: float = 0.05, method: str = "wilson") -
         Number of "successes" n (whole numbers, 0 ≤ n ≤ N).
     nobs : int, array-like or Series
         Number of observations N (whole numbers > 0); broadcast against ``count``.
-    alpha : float, default 0.05
-        1 − confidence level.
+    ci : float, default 0.95
+        Confidence level of the interval.
     method : str, default "wilson"
         Any method of ``proportion_confint``: ``"wilson"``, ``"normal"``,
         ``"agresti_coull"``, ``"beta"`` (Clopper-Pearson), ``"jeffreys"``,
@@ -99,8 +100,7 @@ def proportion_ci(count, nobs, *, alpha: float = 0.05, method: str = "wilson") -
     """
     if method not in CI_METHODS:
         raise ValueError(f"method must be one of {CI_METHODS}, not {method!r}")
-    if not (isinstance(alpha, float | int) and not isinstance(alpha, bool) and 0 < alpha < 1):
-        raise ValueError(f"alpha must be between 0 and 1, not {alpha!r}")
+    alpha = check_ci(ci)
     c, c_index = _numbers(count, "count")
     n, n_index = _numbers(nobs, "nobs")
     try:
@@ -152,7 +152,7 @@ def proportion_ci(count, nobs, *, alpha: float = 0.05, method: str = "wilson") -
     )
 
 
-def mean_ci(data: pd.DataFrame, *, value: str, by=None, alpha: float = 0.05) -> pd.DataFrame:
+def mean_ci(data: pd.DataFrame, *, value: str, by=None, ci: float = DEFAULT_CI) -> pd.DataFrame:
     """Mean of a column with a t-based confidence interval, overall or by group (tidy).
 
     ``mean ± t_{1-α/2, n-1} · sd / √n`` with the sample SD (ddof = 1); missing values are
@@ -165,8 +165,8 @@ def mean_ci(data: pd.DataFrame, *, value: str, by=None, alpha: float = 0.05) -> 
         Numeric column to summarise.
     by : str or list of str, optional
         Grouping column(s); one row per group (groups with no values get n = 0).
-    alpha : float
-        1 − confidence level.
+    ci : float, default 0.95
+        Confidence level of the interval.
 
     Returns
     -------
@@ -184,8 +184,7 @@ def mean_ci(data: pd.DataFrame, *, value: str, by=None, alpha: float = 0.05) -> 
     """
     from scipy import stats as sps
 
-    from .io import check_numeric, require_columns
-
+    alpha = check_ci(ci)
     keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
     require_columns(data, [value, *keys])
     values = check_numeric(data, [value])[value]
@@ -204,73 +203,3 @@ def mean_ci(data: pd.DataFrame, *, value: str, by=None, alpha: float = 0.05) -> 
     out["ci_high"] = out["mean"] + half
     out["n"] = out["n"].astype("int64")
     return out
-
-
-def cronbach_alpha(data: pd.DataFrame, *, items, alpha: float = 0.05) -> pd.DataFrame:
-    """Cronbach's alpha of a set of items, with the Feldt (1965) confidence interval.
-
-    .. math::
-
-        \\alpha = \\frac{k}{k - 1}\\left(1 - \\frac{\\sum_j s_j^2}{s_X^2}\\right)
-
-    with ``k`` items, item variances :math:`s_j^2` and the variance of the total
-    :math:`s_X^2` (ddof = 1), over the respondents who answered every item (listwise
-    deletion; the number used is reported).  The interval is Feldt's:
-    :math:`1 - (1 - \\alpha) F_{1-a/2}` to :math:`1 - (1 - \\alpha) F_{a/2}` with
-    :math:`F` the F distribution on ``n − 1`` and ``(n − 1)(k − 1)`` degrees of freedom
-    (the interval pingouin and the R package psych report).
-
-    Use it to take an instrument's reliability *from the data* for a reliable change
-    index, e.g. ``outcomes.change(..., reliability={"wellbeing": (a, "alpha of the
-    baseline items")})``.
-
-    Parameters
-    ----------
-    data : DataFrame
-        One row per respondent.
-    items : list of str
-        At least two numeric item columns.
-    alpha : float, default 0.05
-        1 − confidence level of the interval.
-
-    Returns
-    -------
-    DataFrame
-        One row: ``n`` (complete respondents), ``n_excluded``, ``k``, ``alpha``,
-        ``ci_low``, ``ci_high``.
-
-    Example
-    -------
-    >>> import pandas as pd
-    >>> df = pd.DataFrame({"q1": [1, 2, 3, 4, 5], "q2": [2, 2, 3, 5, 5],
-    ...                    "q3": [1, 3, 3, 4, 4]})
-    >>> cronbach_alpha(df, items=["q1", "q2", "q3"]).round(3)
-       n  n_excluded  k  alpha  ci_low  ci_high
-    0  5           0  3  0.954   0.766    0.995
-    """
-    from scipy import stats as sps
-
-    from .io import check_numeric
-
-    items = list(items)
-    if len(items) < 2:
-        raise InvalidValueError("Cronbach's alpha needs at least two items", column=items,
-                                expected="two or more item columns", found=[len(items)])
-    values = check_numeric(data, items)
-    complete = values.dropna()
-    n, k = len(complete), len(items)
-    if n < 2:
-        raise InvalidValueError("too few complete respondents for Cronbach's alpha",
-                                column=items, expected="at least 2 respondents answering "
-                                "every item", found=[f"{n} complete"])
-    x = complete.to_numpy(dtype=float)
-    total_var = x.sum(axis=1).var(ddof=1)
-    if total_var == 0:
-        raise InvalidValueError("the item totals do not vary, so alpha is undefined",
-                                column=items, expected="totals that differ between people")
-    a = k / (k - 1) * (1 - x.var(axis=0, ddof=1).sum() / total_var)
-    df1, df2 = n - 1, (n - 1) * (k - 1)
-    low = 1 - (1 - a) * sps.f.ppf(1 - alpha / 2, df1, df2)
-    high = 1 - (1 - a) * sps.f.ppf(alpha / 2, df1, df2)
-    return pd.DataFrame({"n": [n], "n_excluded": [len(values) - n], "k": [k],
-                         "alpha": [a], "ci_low": [low], "ci_high": [high]})

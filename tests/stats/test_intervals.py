@@ -1,4 +1,4 @@
-"""Tests for wellbeing_lib.stats.proportion_ci."""
+"""Proportion and mean intervals against hand computation and statsmodels."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def test_vectorised_matches_statsmodels():
 
 @pytest.mark.parametrize("method", ["beta", "agresti_coull", "jeffreys", "normal"])
 def test_other_methods_pass_through(method):
-    out = proportion_ci([3, 30], [20, 200], method=method, alpha=0.1)
+    out = proportion_ci([3, 30], [20, 200], method=method, ci=0.9)
     low, high = proportion_confint(np.array([3, 30]), np.array([20, 200]), alpha=0.1,
                                    method=method)
     np.testing.assert_allclose(out["ci_low"], low)
@@ -60,7 +60,7 @@ def test_other_methods_pass_through(method):
 def test_narrower_at_lower_confidence_and_series_index_kept():
     counts = pd.Series([5, 50], index=["site A", "site B"])
     wide = proportion_ci(counts, 100)
-    narrow = proportion_ci(counts, 100, alpha=0.2)
+    narrow = proportion_ci(counts, 100, ci=0.8)
     assert list(wide.index) == ["site A", "site B"]
     assert ((narrow["ci_high"] - narrow["ci_low"]) < (wide["ci_high"] - wide["ci_low"])).all()
     assert wide["N"].tolist() == [100, 100]
@@ -90,8 +90,10 @@ def test_series_labels_in_error():
 def test_bad_arguments():
     with pytest.raises(ValueError, match="method"):
         proportion_ci(1, 2, method="exact")
-    with pytest.raises(ValueError, match="alpha"):
-        proportion_ci(1, 2, alpha=1.5)
+    with pytest.raises(InvalidValueError, match="confidence level"):
+        proportion_ci(1, 2, ci=1.5)
+    with pytest.raises(TypeError):
+        proportion_ci(1, 2, alpha=0.05)  # one word for the interval level: ci
 
 
 def test_interval_ends_are_exact_at_zero_and_all():
@@ -102,26 +104,3 @@ def test_interval_ends_are_exact_at_zero_and_all():
         assert t.loc[0, "ci_low"] == 0.0 and t.loc[1, "ci_high"] == 1.0, method
         assert ((t["ci_low"] >= 0) & (t["ci_high"] <= 1)).all(), method
         assert (t["ci_low"] <= t["proportion"]).all() and (t["proportion"] <= t["ci_high"]).all()
-
-
-def test_cronbach_alpha_hand_computed_with_feldt_interval():
-    from scipy import stats as sps
-
-    from wellbeing_lib.stats import cronbach_alpha
-
-    df = pd.DataFrame({"q1": [1, 2, 3, 4, 5], "q2": [2, 2, 3, 5, 5], "q3": [1, 3, 3, 4, 4],
-                       "q4": [np.nan, 1, 1, 1, 1]})
-    out = cronbach_alpha(df, items=["q1", "q2", "q3"]).iloc[0]
-    # item variances 2.5 + 2.3 + 1.5 = 6.3; totals 4, 7, 9, 13, 14 have variance 17.3
-    a = 3 / 2 * (1 - 6.3 / 17.3)
-    assert out["alpha"] == pytest.approx(a) and round(a, 4) == 0.9538
-    # Feldt: F quantiles on 4 and 8 degrees of freedom
-    assert out["ci_low"] == pytest.approx(1 - (1 - a) * sps.f.ppf(0.975, 4, 8))
-    assert out["ci_high"] == pytest.approx(1 - (1 - a) * sps.f.ppf(0.025, 4, 8))
-    assert (out["n"], out["n_excluded"], out["k"]) == (5, 0, 3)
-    with_missing = cronbach_alpha(df, items=["q1", "q2", "q4"]).iloc[0]
-    assert (with_missing["n"], with_missing["n_excluded"]) == (4, 1)  # listwise deletion
-    with pytest.raises(InvalidValueError, match="at least two items"):
-        cronbach_alpha(df, items=["q1"])
-    with pytest.raises(InvalidValueError, match="do not vary"):
-        cronbach_alpha(pd.DataFrame({"a": [1, 1, 1], "b": [2, 2, 2]}), items=["a", "b"])

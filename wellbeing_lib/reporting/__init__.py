@@ -1,0 +1,62 @@
+"""Presentation shared by every domain: palette, figures, charts, HTML, Excel, notebook runs.
+
+=================  ==============================================================
+``palette``        NHS identity colours and colour-blind-safe scales (one palette)
+``figures``        the get-or-create-Axes helper, error whiskers, figures as PNG text
+``charts``         charts several domains draw (proportions, forest plots)
+``html``           self-contained HTML pages
+``excel``          formatted workbooks and the one Excel styling path
+``files``          byte-reproducible CSV and XLSX writers
+``notebooks``      executing the curated notebooks and exporting HTML reports
+=================  ==============================================================
+
+The computation modules of the domains never import this package's drawing modules;
+domain ``plots.py`` / ``reports.py`` modules and :mod:`wellbeing_lib.widgets` do.
+
+Example
+-------
+>>> from wellbeing_lib import reporting
+>>> reporting.NHS_BLUE
+'#005EB8'
+"""
+
+from .charts import plot_forest, plot_proportions
+from .excel import write_excel
+from .figures import figure_to_base64, get_axes, whiskers
+from .files import XLSX_TIMESTAMP, write_csv, write_xlsx
+from .html import RawHTML, html_page, write_html
+from .notebooks import (
+    REPORTS_ENV,
+    NotebookRun,
+    list_notebooks,
+    project_root,
+    refresh_notebooks,
+    reports_dir,
+    run_notebooks,
+)
+from .palette import NHS_BLUE, NHS_PALETTE, OKABE_ITO
+
+__all__ = [
+    "NHS_BLUE",
+    "NHS_PALETTE",
+    "OKABE_ITO",
+    "get_axes",
+    "whiskers",
+    "figure_to_base64",
+    "plot_proportions",
+    "plot_forest",
+    "RawHTML",
+    "html_page",
+    "write_html",
+    "write_excel",
+    "write_csv",
+    "write_xlsx",
+    "XLSX_TIMESTAMP",
+    "REPORTS_ENV",
+    "NotebookRun",
+    "project_root",
+    "reports_dir",
+    "list_notebooks",
+    "run_notebooks",
+    "refresh_notebooks",
+]
