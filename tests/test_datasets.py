@@ -16,7 +16,7 @@ import pytest
 from tests.independent_checks import mod11_ok
 from wellbeing_lib import datasets as ds
 from wellbeing_lib.errors import UnreadableFileError, WellbeingError
-from wellbeing_lib.io import read_package_table
+from wellbeing_lib.io import load_reference_table
 
 COMMITTED = Path(__file__).resolve().parents[1] / "data"
 STEMS = ["social_prescribing_clients", "social_prescribing_measures",
@@ -50,7 +50,7 @@ def problems(committed):
 def paired(committed, problems):
     """One row per client with baseline (_b) and follow-up (_f) scores; problem clients out."""
     clients, m = committed["social_prescribing_clients"], committed["social_prescribing_measures"]
-    metric = read_package_table("swemwbs_raw_to_metric.csv").set_index("raw")["metric"]
+    metric = load_reference_table("swemwbs_raw_to_metric.csv").set_index("raw")["metric"]
     bad = (set(problems["duplicated"]["client_id"]) | set(problems["early"])
            | set(problems["no_baseline"]))
     m = m[~m["client_id"].isin(bad)].copy()
@@ -143,7 +143,7 @@ def test_stricter_definitions_give_clearly_lower_proportions(committed, paired):
 
 def test_baseline_wellbeing_seven_wemwbs_points_below_england(committed):
     m, c = committed["social_prescribing_measures"], committed["social_prescribing_clients"]
-    metric = read_package_table("swemwbs_raw_to_metric.csv").set_index("raw")["metric"]
+    metric = load_reference_table("swemwbs_raw_to_metric.csv").set_index("raw")["metric"]
     base = m[m["time"] == "baseline"].drop_duplicates().merge(c[["client_id", "group"]])
     base["sw"] = base[SW].sum(axis=1, min_count=7).map(metric)
     means = base.groupby("group")["sw"].mean()

@@ -50,7 +50,7 @@ from wellbeing_lib.errors import (
     SheetError,
     UnmatchedRecordsError,
 )
-from wellbeing_lib.io import read_package_table
+from wellbeing_lib.io import load_reference_table
 from wellbeing_lib.stats import proportion_ci
 
 # ============================================================== SurveyMonkey exports
@@ -265,7 +265,7 @@ def test_bundled_codebooks_validate_with_source_and_year():
         assert theme in themes
     for name in ("wellbeing_codebook.csv", "self_assessment_codebook.csv",
                  "theme_recommendations.csv", "engagement_areas.csv"):
-        table = read_package_table(name)
+        table = load_reference_table(name)
         assert {"source", "year"} <= set(table.columns)
         assert table["source"].notna().all() and table["year"].between(2000, 2030).all()
 

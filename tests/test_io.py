@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from wellbeing_lib import errors
-from wellbeing_lib.io import detect_encoding, read_package_table, read_table
+from wellbeing_lib.io import detect_encoding, load_reference_table, read_table
 
 TEXT = "item,note\nGP visit,“£45” café\nA&E,‘£114’\n"
 
@@ -72,8 +72,8 @@ def test_missing_sheet_is_named(tmp_path):
 
 
 def test_package_table_is_cached_but_returned_as_copy():
-    a = read_package_table("swemwbs_raw_to_metric.csv")
+    a = load_reference_table("swemwbs_raw_to_metric.csv")
     a.loc[0, "metric"] = -1.0
-    b = read_package_table("swemwbs_raw_to_metric.csv")
+    b = load_reference_table("swemwbs_raw_to_metric.csv")
     assert b.loc[0, "metric"] == 7.0
     assert set(b.columns) >= {"source", "year"}

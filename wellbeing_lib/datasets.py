@@ -64,7 +64,7 @@ import pandas as pd
 
 from .errors import UnreadableFileError, WellbeingError
 from .io import data_dir as _data_dir
-from .io import read_package_table, read_table
+from .io import load_reference_table, read_table
 from .reporting.files import write_csv, write_xlsx
 
 __all__ = [
@@ -532,7 +532,7 @@ _BEST_ANSWER = {"swemwbs": 5, "ucla": 3, "social_inclusion": 10, "pam": 100}
 
 
 def _metric_table() -> np.ndarray:
-    table = read_package_table("swemwbs_raw_to_metric.csv")
+    table = load_reference_table("swemwbs_raw_to_metric.csv")
     lookup = np.full(36, np.nan)
     lookup[table["raw"].to_numpy(int)] = table["metric"].to_numpy(float)
     return lookup
@@ -1639,7 +1639,7 @@ def _sa_half_up(x: float) -> int:
 
 
 def _self_assessment_frames(rng: np.random.Generator) -> dict[str, pd.DataFrame]:
-    areas = read_package_table("engagement_areas.csv").sort_values("order")
+    areas = load_reference_table("engagement_areas.csv").sort_values("order")
     area_ids = list(areas["area_id"])
     if sorted(area_ids) != sorted(SA_COMMENT_RATES):  # pragma: no cover - table changed
         raise WellbeingError("engagement_areas.csv and SA_COMMENT_RATES name different areas")
@@ -1763,7 +1763,7 @@ def _self_assessment_frames(rng: np.random.Generator) -> dict[str, pd.DataFrame]
 
 def _sa_export_rows(answers: pd.DataFrame, *, excel: bool = False) -> list[list]:
     """The SurveyMonkey-style grid (two header rows, then one row per respondent)."""
-    areas = read_package_table("engagement_areas.csv").set_index("area_id")
+    areas = load_reference_table("engagement_areas.csv").set_index("area_id")
     boxes = list(pd.unique(answers["box"]))
     h1, h2 = list(SA_METADATA_HEADERS), [""] * len(SA_METADATA_HEADERS)
     for box in boxes:

@@ -115,7 +115,7 @@ from .errors import (
     UnmatchedRecordsError,
     UnreadableFileError,
 )
-from .io import read_package_table, read_table
+from .io import load_reference_table, read_table
 from .validation import (
     check_allowed,
     check_numeric,
@@ -230,7 +230,7 @@ def framework() -> pd.DataFrame:
             element                   sub_area  staff_group_evidence
     37  Environment  Workspaces and facilities                  True
     """
-    return read_package_table(FRAMEWORK_FILE)
+    return load_reference_table(FRAMEWORK_FILE)
 
 
 def elements() -> pd.DataFrame:
@@ -332,7 +332,7 @@ def maturity_scale(scale=None) -> pd.DataFrame:
     2     1.0     Yes  user-supplied
     """
     if scale is None:
-        table = read_package_table(SCALE_FILE)
+        table = load_reference_table(SCALE_FILE)
     elif isinstance(scale, pd.DataFrame):
         table = scale.copy()
         table.attrs = dict(scale.attrs)
@@ -1973,7 +1973,7 @@ def staff_groups() -> pd.DataFrame:
     12    Other pay scales     Other pay scales
     13             AfC 2-4  AfC 2; AfC 3; AfC 4
     """
-    return read_package_table(STAFF_GROUPS_FILE)
+    return load_reference_table(STAFF_GROUPS_FILE)
 
 
 def single_staff_groups(vocabulary: pd.DataFrame | None = None) -> list[str]:
@@ -2634,7 +2634,7 @@ def element_survey_map(table=None, *, questions=None) -> pd.DataFrame:
     False
     """
     if table is None:
-        m = read_package_table(ELEMENT_SURVEY_MAP_FILE)
+        m = load_reference_table(ELEMENT_SURVEY_MAP_FILE)
     elif isinstance(table, pd.DataFrame):
         m = table.copy()
         m.attrs = dict(table.attrs)

@@ -72,7 +72,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError, DuplicateKeyError, InvalidValueError, UnmatchedRecordsError
-from .io import read_package_table, read_table
+from .io import load_reference_table, read_table
 from .validation import (
     check_allowed,
     check_numeric,
@@ -148,7 +148,7 @@ def discount_rates() -> pd.DataFrame:
     0          0  0.035
     1         31  0.030
     """
-    return read_package_table(DISCOUNT_FILE)
+    return load_reference_table(DISCOUNT_FILE)
 
 
 @functools.cache
@@ -442,7 +442,7 @@ def unit_costs() -> pd.DataFrame:
     0  ae_attendance_admitted   138    2013/14
     4        gp_surgery_visit    45    2012/13
     """
-    return read_package_table(UNIT_COST_FILE)
+    return load_reference_table(UNIT_COST_FILE)
 
 
 def financial_proxies(name: str | None = None) -> pd.DataFrame:
@@ -485,7 +485,7 @@ def financial_proxies(name: str | None = None) -> pd.DataFrame:
     >>> t.loc[0, "licence"]
     'Open Government Licence v3.0 (Crown copyright)'
     """
-    table = read_package_table(PROXY_FILE)
+    table = load_reference_table(PROXY_FILE)
     if name is None:
         return table
     known = list(table["proxy"])
@@ -708,7 +708,7 @@ def inflation_index(name: str | None = None) -> pd.DataFrame:
     2        2016/17            2.09  102.498360  final
     8        2022/23            7.32  121.502011  final
     """
-    table = read_package_table(INFLATION_FILE)
+    table = load_reference_table(INFLATION_FILE)
     if name is None:
         return table
     known = list(dict.fromkeys(table["index"]))

@@ -102,7 +102,7 @@ from .errors import (
     SheetError,
     UnmatchedRecordsError,
 )
-from .io import read_package_table, read_table
+from .io import load_reference_table, read_table
 from .privacy import redact_pii, suppress_rows
 from .stats import proportion_ci
 from .validation import check_numeric, check_unique, error_location, require_columns, source_of
@@ -2065,7 +2065,7 @@ def load_codebook(source=None) -> pd.DataFrame:
     if source is None or (isinstance(source, str) and source in ("wellbeing",
                                                                   "self_assessment")):
         name = SELF_ASSESSMENT_CODEBOOK_FILE if source == "self_assessment" else CODEBOOK_FILE
-        table = read_package_table(name)
+        table = load_reference_table(name)
         table.attrs["source"] = name
     elif isinstance(source, pd.DataFrame):
         table = source.copy()
@@ -3661,7 +3661,7 @@ def load_recommendation_map(source=None) -> pd.DataFrame:
     dtype: int64
     """
     if source is None:
-        table = read_package_table(RECOMMENDATIONS_FILE)
+        table = load_reference_table(RECOMMENDATIONS_FILE)
         table.attrs["source"] = RECOMMENDATIONS_FILE
     else:
         table = _frame_from(source, "source")
@@ -3829,7 +3829,7 @@ def engagement_areas() -> pd.DataFrame:
     >>> len(a), a.loc[0, "short_label"]
     (9, 'Transparency on decision-making')
     """
-    return read_package_table(AREAS_FILE)
+    return load_reference_table(AREAS_FILE)
 
 
 def _norm_label(values: pd.Series) -> pd.Series:

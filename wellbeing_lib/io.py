@@ -16,8 +16,8 @@ a bundled data set or reference table by name, or a folder of files.
 
 Example
 -------
->>> from wellbeing_lib.io import read_package_table
->>> read_package_table("discount_rates.csv").columns[:2].tolist()
+>>> from wellbeing_lib.io import load_reference_table
+>>> load_reference_table("discount_rates.csv").columns[:2].tolist()
 ['schedule', 'from_year']
 """
 
@@ -36,7 +36,7 @@ from .errors import SheetError, UnreadableFileError
 __all__ = [
     "read_table",
     "detect_encoding",
-    "read_package_table",
+    "load_reference_table",
     "package_data_path",
     "data_dir",
     "with_source",
@@ -170,20 +170,20 @@ def package_data_path(name: str) -> Path:
 
 
 @functools.cache
-def _read_package_table_cached(name: str) -> pd.DataFrame:
+def _load_reference_table_cached(name: str) -> pd.DataFrame:
     return read_table(package_data_path(name))
 
 
-def read_package_table(name: str) -> pd.DataFrame:
-    """Read a reference table shipped with the package (read once, returned as a copy).
+def load_reference_table(name: str) -> pd.DataFrame:
+    """Load a reference table shipped with the package by name (read once, returned as a copy).
 
     Example
     -------
-    >>> t = read_package_table("swemwbs_raw_to_metric.csv")
+    >>> t = load_reference_table("swemwbs_raw_to_metric.csv")
     >>> t.shape
     (29, 4)
     """
-    return _read_package_table_cached(name).copy()
+    return _load_reference_table_cached(name).copy()
 
 
 def data_dir(path=None) -> Path:

@@ -82,7 +82,7 @@ from .errors import (
     MissingColumnError,
     UnmatchedRecordsError,
 )
-from .io import read_package_table
+from .io import load_reference_table
 from .validation import error_location, require_columns, source_of
 
 __all__ = [
@@ -336,7 +336,7 @@ def instruments() -> pd.DataFrame:
     1    swemwbs        7         1         5  2.87
     2       ons4        4         0        10   NaN
     """
-    return read_package_table(REGISTRY_FILE)
+    return load_reference_table(REGISTRY_FILE)
 
 
 def _split(value) -> tuple[str, ...]:
@@ -355,7 +355,7 @@ def _opt(value):
 
 @functools.lru_cache(maxsize=1)
 def _registry() -> dict[str, Instrument]:
-    table = read_package_table(REGISTRY_FILE)
+    table = load_reference_table(REGISTRY_FILE)
     out: dict[str, Instrument] = {}
     for rec in table.to_dict("records"):
         inst = Instrument(
@@ -879,7 +879,7 @@ def score_array(values, instrument, *, missing: str = "complete", max_missing: i
 # ------------------------------------------------------------- SWEMWBS conversion
 @functools.cache
 def _conversion_table(name: str) -> tuple[int, int, np.ndarray]:
-    table = read_package_table(name).sort_values("raw")
+    table = load_reference_table(name).sort_values("raw")
     raw = table["raw"].to_numpy()
     lo, hi = int(raw[0]), int(raw[-1])
     if not np.array_equal(raw, np.arange(lo, hi + 1)):
@@ -1078,7 +1078,7 @@ def instrument_bands(instrument=None) -> pd.DataFrame:
     2  level 3   55.2   67.0
     3  level 4   67.1  100.0
     """
-    table = read_package_table(BANDS_FILE)
+    table = load_reference_table(BANDS_FILE)
     if instrument is not None:
         inst = _resolve(instrument)
         table = table[table["instrument"] == inst.id].reset_index(drop=True)
