@@ -49,9 +49,9 @@ MEASURES = {
 }
 
 
-def make_data(n: int, seed: int = 2019) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Before/after answer arrays per measure (float64, NaN = missing)."""
-    rng = np.random.default_rng(seed)
+def make_data(n: int, random_state=2019) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Before/after answer arrays per measure (float64, NaN = missing), seeded by ``random_state``."""
+    rng = np.random.default_rng(random_state)
 
     def items(k, lo, hi):
         level = rng.normal(size=(n, 1))

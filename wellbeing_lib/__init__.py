@@ -42,7 +42,6 @@ _SUBMODULES = (
     "errors",
     "io",
     "outcomes",
-    "plots",
     "privacy",
     "reporting",
     "stats",

@@ -1,18 +1,17 @@
-"""Plotting helpers, seaborn style: ``data=`` first, column names as keywords, ``ax=``, return the Axes.
+"""Outcome plots, seaborn style: ``data=`` first, column names as keywords, ``ax=``, return the Axes.
 
-Every plot has a title and axis labels with units, because it will be pasted into a
-report. matplotlib and seaborn are imported inside the functions, so importing
-wellbeing_lib stays fast.
+They draw the results of the computation modules (scores, :func:`improved_on_n`,
+:func:`change`, :func:`baseline_vs_norm`) and compute nothing new.  Every plot has a
+title and axis labels with units, because it will be pasted into a report.  matplotlib
+and seaborn are imported inside the functions (through :mod:`wellbeing_lib.reporting`),
+so importing wellbeing_lib stays fast.
 
 Example
 -------
 >>> import pandas as pd
->>> from wellbeing_lib.reporting.charts import plot_proportions
->>> t = pd.DataFrame({"group": ["A", "B"], "proportion": [0.5, 0.7],
-...                   "ci_low": [0.4, 0.6], "ci_high": [0.6, 0.8]})
->>> ax = plot_proportions(t, x="group", title="Improved")
->>> ax.get_ylabel()
-'% of clients'
+>>> scores = pd.DataFrame({"swemwbs_metric": [17.43, 19.25, 20.73, 22.35]})
+>>> plot_score_distribution(scores, x="swemwbs_metric", norm=23.5).get_ylabel()
+'% of respondents'
 """
 
 from __future__ import annotations
@@ -20,10 +19,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .reporting.charts import plot_proportions
-from .reporting.figures import get_axes, whiskers
-from .reporting.palette import NHS_BLUE, NHS_DARK_PINK, NHS_MID_GREY, NHS_PALETTE
-from .validation import require_columns
+from ..errors import InvalidValueError
+from ..reporting.charts import plot_proportions
+from ..reporting.figures import get_axes, whiskers
+from ..reporting.palette import NHS_BLUE, NHS_DARK_PINK, NHS_MID_GREY, NHS_PALETTE
+from ..validation import DEFAULT_CI, check_ci, require_columns
 
 __all__ = [
     "plot_score_distribution",
@@ -31,7 +31,6 @@ __all__ = [
     "plot_paired",
     "plot_baseline_vs_norm",
 ]
-
 
 
 def plot_score_distribution(
@@ -65,6 +64,15 @@ def plot_score_distribution(
     Returns
     -------
     matplotlib Axes
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> people = pd.DataFrame({"group": ["referred"] * 3 + ["comparison"] * 2,
+    ...                        "swemwbs_metric": [17.43, 19.25, 20.73, 22.35, 23.21]})
+    >>> ax = plot_score_distribution(people, x="swemwbs_metric", hue="group", norm=23.5)
+    >>> ax.get_title(), ax.get_ylabel()
+    ('Distribution of swemwbs_metric (n = 5)', '% of respondents in group')
     """
     import seaborn as sns
 
@@ -99,7 +107,6 @@ def plot_score_distribution(
     return ax
 
 
-# ------------------------------------------------------------------ outcome plots
 def plot_improved_on_n(
     data: pd.DataFrame,
     *,
@@ -137,8 +144,6 @@ def plot_improved_on_n(
     >>> plot_improved_on_n(improved_on_n(t)).get_title()
     'Clients improved on at least k of 2 measures (N = 2)'
     """
-    from .errors import InvalidValueError
-
     require_columns(data, ["summary", "label", "proportion", "ci_low", "ci_high", "N"])
     rows = data[data["summary"] == summary]
     if rows.empty:
@@ -171,8 +176,8 @@ def plot_paired(
     *,
     measure: str | None = None,
     sample: int = 0,
-    seed: int = 0,
-    alpha: float = 0.05,
+    random_state=0,
+    ci: float = DEFAULT_CI,
     ax=None,
     title: str | None = None,
     ylabel: str | None = None,
@@ -180,7 +185,7 @@ def plot_paired(
     """Before/after plot of one measure: the mean with a t interval at each time point.
 
     Optionally, thin grey lines join the two scores of ``sample`` clients drawn at
-    random (seeded with ``seed``, so the picture is reproducible).
+    random (with ``random_state``, so the picture is reproducible).
 
     Parameters
     ----------
@@ -191,8 +196,11 @@ def plot_paired(
         Required when ``data`` holds several measures.
     sample : int, default 0
         Number of clients drawn as thin lines (0 = none).
-    seed : int, default 0
-    alpha : float, default 0.05
+    random_state : int, numpy Generator or None, default 0
+        Seed (or generator) of the draw of the ``sample`` clients; the fixed default
+        draws the same clients on every call, None draws fresh ones each time.
+    ci : float, default 0.95
+        Confidence level of the t intervals of the means.
     ax : matplotlib Axes, optional
     title, ylabel : str, optional
 
@@ -210,8 +218,7 @@ def plot_paired(
     """
     from scipy import stats as sps
 
-    from .errors import InvalidValueError
-
+    alpha = check_ci(ci)
     require_columns(data, ["measure", "baseline", "follow_up"])
     if "definition" in data.columns and len(data):
         data = data[data["definition"] == data["definition"].iloc[0]]
@@ -230,7 +237,7 @@ def plot_paired(
     n = len(pairs)
     ax = get_axes(ax)
     if sample and n:
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(random_state)
         pick = rng.choice(n, size=min(sample, n), replace=False)
         ax.plot([0, 1], pairs[pick].T, color=NHS_MID_GREY, alpha=0.35, linewidth=0.6)
     means = pairs.mean(axis=0) if n else np.array([np.nan, np.nan])
@@ -283,8 +290,6 @@ def plot_baseline_vs_norm(
     >>> plot_baseline_vs_norm(t).get_xlabel()
     'SWEMWBS metric (mean and 95% CI)'
     """
-    from .errors import InvalidValueError
-
     require_columns(data, ["scale", "n", "mean", "norm", "difference", "ci_low", "ci_high"])
     scales = list(pd.unique(data["scale"]))
     scale = scales[0] if scale is None else scale

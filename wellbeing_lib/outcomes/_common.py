@@ -1,0 +1,111 @@
+"""Private helpers shared by the outcomes modules: numbers, lists, overrides, change tables."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InvalidValueError, UnmatchedRecordsError
+from ..validation import check_unique, require_columns
+
+
+def _finite(v) -> bool:
+    return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _as_array(values, what: str):
+    """Float array of ``values`` plus a function wrapping results like the input."""
+    if isinstance(values, pd.Series):
+        index = values.index
+        num = pd.to_numeric(values, errors="coerce")
+        bad = num.isna() & values.notna()
+        if bad.any():
+            raise InvalidValueError("non-numeric value", column=values.name or what,
+                                    rows=list(index[bad]), expected="a number",
+                                    found=list(values[bad]))
+        return num.to_numpy(dtype=float), index, lambda a, name: pd.Series(a, index=index,
+                                                                          name=name)
+    scalar = np.ndim(values) == 0
+    try:
+        arr = np.atleast_1d(np.asarray(values, dtype=float))
+    except (TypeError, ValueError):
+        found = list(np.atleast_1d(np.asarray(values, dtype=object)))
+        raise InvalidValueError("non-numeric value", column=what, expected="numbers",
+                                found=found) from None
+    index = pd.RangeIndex(len(arr))
+    if scalar:
+        return arr, index, lambda a, name: float(a[0])
+    return arr, index, lambda a, name: a
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    if isinstance(value, str) or not isinstance(value, Sequence | np.ndarray | pd.Index):
+        return [value]
+    return list(value)
+
+
+def _unknown_keys(overrides, measures, what: str) -> None:
+    if isinstance(overrides, Mapping):
+        names = set(measures) if isinstance(measures, Mapping) else set(measures)
+        unknown = [k for k in overrides if k not in names]
+        if unknown:
+            raise InvalidValueError(f"{what} names unknown measures", column=what,
+                                    expected="measure names among " + ", ".join(map(str, names)),
+                                    found=unknown)
+
+
+def _override(value, name: str):
+    """(value, source) from a per-call override (a number, a (number, source) pair, or a dict)."""
+    if isinstance(value, Mapping):
+        value = value.get(name)
+    if value is None or isinstance(value, str):
+        return value, None
+    if isinstance(value, tuple | list) and len(value) == 2:
+        return value[0], str(value[1])
+    return value, "user-supplied"
+
+
+def _attach(data: pd.DataFrame, clients, id: str, needed: Sequence[str]) -> pd.DataFrame:
+    """``data`` with the person-level columns it lacks merged from ``clients`` on ``id``."""
+    lacking = [c for c in needed if c not in data.columns]
+    if not lacking:
+        return data
+    if clients is None:
+        require_columns(data, needed)
+    require_columns(clients, [id, *lacking], what="clients table")
+    check_unique(clients, id)
+    found = data[id].isin(clients[id])
+    if not found.all():
+        missing_ids = list(pd.unique(data.loc[~found, id]))
+        raise UnmatchedRecordsError("clients missing from the clients table", column=id,
+                                    expected="every client id in the clients table",
+                                    found=missing_ids)
+    return data.merge(clients[[id, *lacking]], on=id, how="left", validate="many_to_one")
+
+
+def _one_definition(data: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the first definition (scores and changes are the same under every one)."""
+    if "definition" not in data.columns or data.empty:
+        return data
+    first = data["definition"].iloc[0]
+    return data[data["definition"] == first]
+
+
+def _measure_names(data: pd.DataFrame, measures) -> list:
+    present = list(pd.unique(data["measure"].dropna()))
+    if isinstance(data["measure"].dtype, pd.CategoricalDtype):
+        present = [c for c in data["measure"].cat.categories if c in set(present)]
+    if measures is None:
+        return present
+    measures = _as_list(measures)
+    unknown = [m for m in measures if m not in present]
+    if unknown:
+        raise InvalidValueError("measure not in the data", column="measure", found=unknown,
+                                expected="one of " + ", ".join(map(str, present)))
+    return measures

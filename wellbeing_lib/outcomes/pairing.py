@@ -1,0 +1,510 @@
+"""Pairing: each client's baseline and follow-up records matched, every problem reported.
+
+:func:`pair_measurements` pairs long data (one row per client and time point) and
+:func:`pair_wide` checks wide data (one row per client); both return a frozen
+:class:`Pairing` whose ``paired`` table (``<column>_baseline``, ``<column>_follow_up``)
+is what :func:`~wellbeing_lib.outcomes.change` classifies, and whose ``problems`` table
+lists every record that was not paired and every choice made.
+
+Example
+-------
+>>> import pandas as pd
+>>> long = pd.DataFrame({"client_id": ["a", "a", "b"],
+...                      "time": ["baseline", "follow_up", "baseline"], "score": [20, 24, 18]})
+>>> pair_measurements(long)
+Pairing: 1 clients paired of 2; 1 no follow-up (duplicates='first')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DuplicateKeyError, InvalidValueError, MissingColumnError
+from ..validation import check_allowed, error_location, require_columns, source_of
+
+__all__ = [
+    "Pairing",
+    "pair_measurements",
+    "pair_wide",
+    "PAIRING_PROBLEMS",
+    "DUPLICATE_RULES",
+    "SUFFIXES",
+]
+
+#: problems :func:`pair_measurements` reports, in the order they are listed
+PAIRING_PROBLEMS = ("no follow-up", "follow-up without baseline", "duplicated records",
+                    "follow-up before baseline", "missing date")
+#: how repeated records of one client and time point are resolved
+DUPLICATE_RULES = ("first", "last", "drop", "raise")
+#: suffixes of the baseline and follow-up columns of paired data
+SUFFIXES = ("_baseline", "_follow_up")
+
+_ACTIONS = {
+    "no follow-up": "not paired (loss to follow-up: usual, report it)",
+    "follow-up without baseline": "not paired",
+    "follow-up before baseline": "excluded from pairing",
+    "missing date": "paired; order of dates not checked",
+}
+_DUPLICATE_ACTIONS = {
+    "first": "kept the earliest record (first in the file on equal or missing dates)",
+    "last": "kept the latest record (last in the file on equal dates)",
+    "drop": "client excluded from pairing",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Pairing:
+    """Baseline and follow-up records matched per client, with every problem found.
+
+    Returned by :func:`pair_measurements` and :func:`pair_wide`; :meth:`to_frame` gives
+    the paired table.  The id column and suffixes travel with it, so
+    :func:`~wellbeing_lib.outcomes.change` needs neither argument for a Pairing.
+
+    Attributes
+    ----------
+    paired : DataFrame
+        One row per client with both time points: the id column, then for each
+        measured column ``<column>_baseline`` and ``<column>_follow_up`` side by side
+        (then, for wide data, the person-level columns that carry no suffix).
+    problems : DataFrame
+        Tidy: ``problem`` (ordered categorical, :data:`PAIRING_PROBLEMS`), the id
+        column, ``detail`` and ``action`` (what was done about it).  One row per
+        client and problem (per client and time point for duplicated records).
+    id : str
+        Name of the id column.
+    suffixes : tuple of str
+        Suffixes of the baseline and follow-up columns.
+    duplicates : str
+        The rule used for duplicated records.
+    n_clients : int
+        Distinct clients in the data.
+    dated : bool
+        Whether dates were given (so the order of the records was checked).
+    """
+
+    paired: pd.DataFrame
+    problems: pd.DataFrame
+    id: str
+    suffixes: tuple[str, str]
+    duplicates: str
+    n_clients: int
+    dated: bool
+
+    def to_frame(self) -> pd.DataFrame:
+        """The paired table (:attr:`paired`): one row per client with both time points.
+
+        Example
+        -------
+        >>> import pandas as pd
+        >>> long = pd.DataFrame({"client_id": ["a", "a"], "time": ["baseline", "follow_up"],
+        ...                      "score": [20, 24]})
+        >>> pair_measurements(long).to_frame()
+          client_id  score_baseline  score_follow_up
+        0         a              20               24
+        """
+        return self.paired
+
+    def summary(self) -> pd.DataFrame:
+        """Counts of clients paired and with each problem (``item``, ``n_clients``, ``action``).
+
+        Every problem type is listed, with 0 where none was found ("missing date"
+        only when dates were given).
+        """
+        counts = self.problems.groupby("problem", observed=False)[self.id].nunique()
+        rows = [("clients in the data", self.n_clients, ""),
+                ("paired (baseline and follow-up)", len(self.paired), "analysed")]
+        for problem in PAIRING_PROBLEMS[: 5 if self.dated else 4]:
+            if problem == "follow-up before baseline" and not self.dated:
+                action = "not checked: pass date= to check"
+            elif problem == "duplicated records":
+                action = _DUPLICATE_ACTIONS.get(self.duplicates, "")
+            else:
+                action = _ACTIONS[problem]
+            rows.append((problem, int(counts.get(problem, 0)), action))
+        return pd.DataFrame(rows, columns=["item", "n_clients", "action"])
+
+    def ids(self, *problems: str) -> list:
+        """Ids of the clients with any of ``problems`` (all problems when none is named)."""
+        unknown = [p for p in problems if p not in PAIRING_PROBLEMS]
+        if unknown:
+            raise InvalidValueError("unknown pairing problem", column="problem",
+                                    expected="one of " + ", ".join(PAIRING_PROBLEMS),
+                                    found=unknown)
+        table = self.problems
+        if problems:
+            table = table[table["problem"].isin(problems)]
+        return list(pd.unique(table[self.id]))
+
+    def __repr__(self) -> str:
+        found = ", ".join(f"{n:,} {item}" for item, n, _ in
+                          self.summary().iloc[2:].itertuples(index=False) if n)
+        return (f"Pairing: {len(self.paired):,} clients paired of {self.n_clients:,}"
+                + (f"; {found}" if found else "; no problems found")
+                + f" (duplicates='{self.duplicates}')")
+
+
+def _parse_dates(data: pd.DataFrame, column: str) -> pd.Series:
+    values = data[column]
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values
+    parsed = pd.to_datetime(values, format="ISO8601", errors="coerce")
+    text = values.astype("str").str.strip()
+    bad = parsed.isna() & values.notna() & (text != "")
+    if bad.any():
+        labels = list(data.index[bad])
+        raise InvalidValueError(
+            "unreadable date", column=column, found=list(values[bad]),
+            expected="ISO dates YYYY-MM-DD, or a datetime column (convert UK dates with "
+                     "pandas.to_datetime(..., dayfirst=True) first)",
+            **error_location(data, labels),
+        )
+    return parsed
+
+
+def _differing(frame: pd.DataFrame, keys: list[str], cols: list[str]) -> pd.Series:
+    """For each key group of (duplicated) rows: 'identical' or 'differ in: a, b'."""
+    if not cols:
+        return frame.groupby(keys, sort=False).size().map(lambda _: "identical")
+    varies = frame.groupby(keys, sort=False)[cols].nunique(dropna=False) > 1
+    names = np.array(cols, dtype=object)
+    return pd.Series(
+        ["identical" if not row.any() else "differ in: " + ", ".join(names[row])
+         for row in varies.to_numpy()],
+        index=varies.index,
+    )
+
+
+def _problem_rows(problem: str, id: str, ids, detail, action: str) -> pd.DataFrame:
+    ids = pd.Index(ids)
+    return pd.DataFrame({
+        "problem": [problem] * len(ids), id: ids.array,
+        "detail": detail if not isinstance(detail, str) else [detail] * len(ids),
+        "action": [action] * len(ids),
+    })
+
+
+def _empty_problems(id: str) -> pd.DataFrame:
+    return pd.DataFrame({"problem": pd.Categorical([], categories=PAIRING_PROBLEMS,
+                                                   ordered=True),
+                         id: [], "detail": pd.Series([], dtype="str"),
+                         "action": pd.Series([], dtype="str")})
+
+
+def _finish_problems(parts: list[pd.DataFrame], id: str) -> pd.DataFrame:
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return _empty_problems(id)
+    table = pd.concat(parts, ignore_index=True)
+    table["problem"] = pd.Categorical(table["problem"], categories=PAIRING_PROBLEMS,
+                                      ordered=True)
+    return table.sort_values("problem", kind="stable").reset_index(drop=True)
+
+
+def _resolve_duplicates(data, *, keys, cols, dates, duplicates, id, unit):
+    """Apply the duplicates rule to repeated ``keys``; return (kept data, problem rows)."""
+    dup = data.duplicated(keys, keep=False).to_numpy()
+    if not dup.any():
+        return data, None
+    if duplicates == "raise":
+        labels = list(data.index[dup])
+        raise DuplicateKeyError(
+            "duplicated records", column=keys if len(keys) > 1 else keys[0],
+            found=list(pd.unique(data.loc[dup, id])),
+            expected="one " + unit + "; or choose duplicates='first', 'last' or 'drop'",
+            **error_location(data, labels),
+        )
+    repeated = data[dup]
+    sizes = repeated.groupby(keys, sort=False).size()
+    how = _differing(repeated, keys, [c for c in cols if c not in keys])
+    what = (repeated.groupby(keys, sort=False)[keys[-1]].first().astype("str") + " records"
+            if len(keys) > 1 else pd.Series("rows", index=sizes.index))
+    detail = sizes.astype("str") + " " + what + " (" + how + ")"
+    ids = sizes.index.get_level_values(id) if len(keys) > 1 else sizes.index
+    rows = _problem_rows("duplicated records", id, ids, detail.to_numpy(),
+                         _DUPLICATE_ACTIONS[duplicates])
+    if duplicates == "drop":
+        return data[~data[id].isin(ids)], rows
+    pos = np.arange(len(data))
+    if dates is not None:
+        stamp = dates.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+        missing = dates.isna().to_numpy()
+        stamp[missing] = np.iinfo(np.int64).max if duplicates == "first" else np.iinfo(
+            np.int64).min
+    else:
+        stamp = np.zeros(len(data), dtype=np.int64)
+    order = np.lexsort((pos, stamp))
+    ordered = data.iloc[order]
+    keep = ~ordered.duplicated(keys, keep="first" if duplicates == "first" else "last")
+    return data.iloc[np.sort(order[keep.to_numpy()])], rows
+
+
+def _pair_core(data, *, id, time, baseline, follow_up, date, cols, duplicates, suffixes):
+    """Shared pairing of validated long data (one problem table, one paired table)."""
+    dates = _parse_dates(data, date) if date is not None else None
+    parts = []
+    data, dup_rows = _resolve_duplicates(
+        data, keys=[id, time], cols=cols, dates=dates, duplicates=duplicates, id=id,
+        unit="baseline and one follow-up record per client")
+    if dup_rows is not None:
+        parts.append(dup_rows)
+        if dates is not None:
+            dates = dates.loc[data.index]
+    is_base = (data[time] == baseline).to_numpy()
+    base = data.loc[is_base, [id, *cols]].set_index(id)
+    fu = data.loc[~is_base, [id, *cols]].set_index(id)
+    in_fu = base.index.isin(fu.index)
+    in_base = fu.index.isin(base.index)
+    parts.append(_problem_rows("no follow-up", id, base.index[~in_fu],
+                               "baseline only", _ACTIONS["no follow-up"]))
+    parts.append(_problem_rows("follow-up without baseline", id, fu.index[~in_base],
+                               "follow-up record but no baseline",
+                               _ACTIONS["follow-up without baseline"]))
+    both = base.index[in_fu]
+    keep = both
+    if dates is not None:
+        d_base = pd.Series(dates[is_base].to_numpy(), index=base.index).loc[both]
+        d_fu = pd.Series(dates[~is_base].to_numpy(), index=fu.index).loc[both]
+        early = (d_fu < d_base).to_numpy()
+        if early.any():
+            gap = (d_base[early] - d_fu[early]).dt.days.astype("str")
+            detail = ("follow-up dated " + d_fu[early].dt.strftime("%Y-%m-%d") + " is " + gap
+                      + " days before the baseline dated "
+                      + d_base[early].dt.strftime("%Y-%m-%d"))
+            parts.append(_problem_rows("follow-up before baseline", id, both[early],
+                                       detail.to_numpy(), _ACTIONS["follow-up before baseline"]))
+        undated = (d_base.isna() | d_fu.isna()).to_numpy()
+        if undated.any():
+            which = np.where(d_base.isna().to_numpy()[undated] & d_fu.isna().to_numpy()[undated],
+                             "both dates", np.where(d_base.isna().to_numpy()[undated],
+                                                    "baseline date", "follow-up date"))
+            parts.append(_problem_rows("missing date", id, both[undated],
+                                       np.char.add(which.astype(str), " missing"),
+                                       _ACTIONS["missing date"]))
+        keep = both[~early]
+    b = base.loc[keep].add_suffix(suffixes[0])
+    f = fu.loc[keep].add_suffix(suffixes[1])
+    order = [name for c in cols for name in (c + suffixes[0], c + suffixes[1])]
+    paired = pd.concat([b, f], axis=1)[order].rename_axis(id).reset_index()
+    return paired, _finish_problems(parts, id)
+
+
+def _check_rule(duplicates: str) -> None:
+    if duplicates not in DUPLICATE_RULES:
+        raise ValueError(f"duplicates must be one of {DUPLICATE_RULES}, not {duplicates!r}")
+
+
+def _check_ids(data: pd.DataFrame, id: str) -> None:
+    missing = data[id].isna()
+    if missing.any():
+        labels = list(data.index[missing])
+        raise InvalidValueError("missing client id", column=id, expected="an id on every row",
+                                **error_location(data, labels))
+
+
+def pair_measurements(
+    data: pd.DataFrame,
+    *,
+    id: str = "client_id",
+    time: str = "time",
+    baseline="baseline",
+    follow_up="follow_up",
+    date: str | None = None,
+    columns: Sequence[str] | None = None,
+    duplicates: str = "first",
+    suffixes: tuple[str, str] = SUFFIXES,
+) -> Pairing:
+    """Match each client's baseline and follow-up records from long data, reporting every problem.
+
+    Nothing is dropped silently: each record that is not paired, and each choice
+    made, is listed in :attr:`Pairing.problems` and counted by :meth:`Pairing.summary`:
+
+    ``no follow-up``
+        A baseline with no follow-up (loss to follow-up — normal, but report it).
+    ``follow-up without baseline``
+        Not paired.
+    ``duplicated records``
+        A client with more than one record at a time point.  Resolved by
+        ``duplicates`` (below); the detail says whether the records were identical.
+    ``follow-up before baseline``
+        (with ``date``) the follow-up is dated before the baseline — a keying error;
+        the client is excluded from the pairs.
+    ``missing date``
+        (with ``date``) a paired record has no date, so its order was not checked.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long data: one row per client and time point (not modified).
+    id, time : str
+        Columns holding the client id and the time point.
+    baseline, follow_up : default "baseline", "follow_up"
+        The values of ``time`` for the two time points.  Other values raise an
+        error: select the two time points first.
+    date : str, optional
+        Column with the assessment date (ISO text or datetime) used to check the
+        order of the records and to choose among duplicates.
+    columns : sequence of str, optional
+        Columns to pair (default: every column except ``id`` and ``time``).
+    duplicates : {"first", "last", "drop", "raise"}, default "first"
+        ``"first"``: keep the earliest record (by ``date``, then file order);
+        ``"last"``: keep the latest; ``"drop"``: exclude the client altogether;
+        ``"raise"``: raise :class:`~wellbeing_lib.errors.DuplicateKeyError`.
+        Whichever rule is used, the duplicated clients are reported.
+    suffixes : tuple of str, default ("_baseline", "_follow_up")
+
+    Returns
+    -------
+    Pairing
+        ``.paired`` (one row per paired client; columns ``<column>_baseline`` and
+        ``<column>_follow_up`` side by side), ``.problems``, ``.summary()``.
+
+    Raises
+    ------
+    MissingColumnError, InvalidValueError, DuplicateKeyError
+        Missing columns, missing ids, unknown time points or unreadable dates;
+        duplicated records with ``duplicates="raise"``.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> long = pd.DataFrame({
+    ...     "client_id": ["a", "a", "b", "c", "c", "d", "d", "d"],
+    ...     "time": ["baseline", "follow_up", "baseline", "follow_up", "baseline",
+    ...              "baseline", "baseline", "follow_up"],
+    ...     "date": ["2017-01-05", "2017-07-01", "2017-02-01", "2016-12-01", "2017-01-10",
+    ...              "2017-03-01", "2017-03-01", "2017-09-01"],
+    ...     "score": [20, 24, 18, 25, 22, 19, 19, 21]})
+    >>> pairs = pair_measurements(long, date="date")
+    >>> pairs.paired[["client_id", "score_baseline", "score_follow_up"]]
+      client_id  score_baseline  score_follow_up
+    0         a              20               24
+    1         d              19               21
+    >>> pairs.problems[["problem", "client_id"]]
+                         problem client_id
+    0               no follow-up         b
+    1         duplicated records         d
+    2  follow-up before baseline         c
+    >>> pairs.problems["detail"].tolist()[1:]
+    ['2 baseline records (identical)', 'follow-up dated 2016-12-01 is 40 days before the baseline dated 2017-01-10']
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"data must be a pandas DataFrame, not {type(data).__name__}")
+    _check_rule(duplicates)
+    require_columns(data, [id, time] + ([date] if date else []), what="pairing")
+    cols = [c for c in data.columns if c not in (id, time)] if columns is None else list(columns)
+    require_columns(data, cols, what="pairing")
+    if date is not None and date not in cols:
+        cols.append(date)
+    if id in cols or time in cols:
+        raise InvalidValueError("the id and time columns cannot be paired", column="columns",
+                                expected="measured columns only")
+    _check_ids(data, id)
+    check_allowed(data, time, [baseline, follow_up], allow_missing=False)
+    paired, problems = _pair_core(data, id=id, time=time, baseline=baseline,
+                                  follow_up=follow_up, date=date, cols=cols,
+                                  duplicates=duplicates, suffixes=tuple(suffixes))
+    return Pairing(paired=paired, problems=problems, id=id, suffixes=tuple(suffixes),
+                   duplicates=duplicates, n_clients=int(data[id].nunique()),
+                   dated=date is not None)
+
+
+def pair_wide(
+    data: pd.DataFrame,
+    *,
+    id: str = "client_id",
+    suffixes: tuple[str, str] = SUFFIXES,
+    date: str | None = None,
+    columns: Sequence[str] | None = None,
+    duplicates: str = "first",
+) -> Pairing:
+    """Check and pair wide data (one row per client, ``<column><suffix>`` per time point).
+
+    The same problems as :func:`pair_measurements` are reported: a time point is
+    *absent* when all its measured columns are empty (so a row with only baseline
+    values is "no follow-up"); a client id on several rows is "duplicated records",
+    resolved row by row (``"first"``/``"last"`` by the baseline date, then the order
+    of the rows).  Columns without a suffix (group, practice…) are carried into
+    ``.paired`` unchanged.
+
+    Parameters
+    ----------
+    data : DataFrame
+    id : str
+    suffixes : tuple of str, default ("_baseline", "_follow_up")
+        Suffixes marking the two time points.
+    date : str, optional
+        Stem of the date columns (``date + suffixes[0]`` and ``date + suffixes[1]``).
+    columns : sequence of str, optional
+        Stems to pair (default: every stem found with both suffixes).
+    duplicates : {"first", "last", "drop", "raise"}, default "first"
+
+    Returns
+    -------
+    Pairing
+
+    Example
+    -------
+    >>> import numpy as np, pandas as pd
+    >>> wide = pd.DataFrame({"client_id": ["a", "b", "c"], "group": ["x", "x", "y"],
+    ...                      "score_baseline": [20, 18, np.nan],
+    ...                      "score_follow_up": [24, np.nan, 25]})
+    >>> pairs = pair_wide(wide)
+    >>> pairs.paired
+      client_id  score_baseline  score_follow_up group
+    0         a            20.0             24.0     x
+    >>> pairs.summary()[["item", "n_clients"]]
+                                  item  n_clients
+    0              clients in the data          3
+    1  paired (baseline and follow-up)          1
+    2                     no follow-up          1
+    3       follow-up without baseline          1
+    4               duplicated records          0
+    5        follow-up before baseline          0
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"data must be a pandas DataFrame, not {type(data).__name__}")
+    _check_rule(duplicates)
+    sb, sf = suffixes
+    require_columns(data, [id], what="pairing")
+    if columns is None:
+        stems = [c[: -len(sb)] for c in data.columns
+                 if isinstance(c, str) and c.endswith(sb) and c[: -len(sb)] + sf in data.columns]
+    else:
+        stems = list(columns)
+        require_columns(data, [s + x for s in stems for x in suffixes], what="pairing")
+    if date is not None:
+        require_columns(data, [date + sb, date + sf], what="pairing dates")
+        if date not in stems:
+            stems.append(date)
+    if not stems:
+        raise MissingColumnError("no paired columns found", file=source_of(data),
+                                 column=list(map(str, data.columns)),
+                                 expected=f"columns ending in {sb!r} and {sf!r}")
+    _check_ids(data, id)
+    timed = {s + x for s in stems for x in suffixes}
+    person = [c for c in data.columns if c != id and c not in timed]
+    dates = _parse_dates(data, date + sb) if date is not None else None
+    data, dup_rows = _resolve_duplicates(data, keys=[id], cols=list(data.columns), dates=dates,
+                                         duplicates=duplicates, id=id, unit="row per client")
+    measured = [s for s in stems if s != date]
+    pieces = []
+    for label, sfx in (("baseline", sb), ("follow_up", sf)):
+        part = data[[id] + [s + sfx for s in stems]].set_axis([id, *stems], axis=1)
+        present = part[measured].notna().any(axis=1)
+        pieces.append(part[present].assign(_time=label))
+    long = pd.concat(pieces)
+    paired, problems = _pair_core(long, id=id, time="_time", baseline="baseline",
+                                  follow_up="follow_up", date=date, cols=stems,
+                                  duplicates="raise", suffixes=(sb, sf))
+    if person:
+        paired = paired.merge(data[[id, *person]], on=id, how="left", validate="one_to_one")
+    if dup_rows is not None:
+        problems = _finish_problems([dup_rows, problems], id)
+    return Pairing(paired=paired, problems=problems, id=id, suffixes=(sb, sf),
+                   duplicates=duplicates, n_clients=int(data[id].nunique()) + (
+                       0 if dup_rows is None or duplicates != "drop" else len(set(dup_rows[id]))),
+                   dated=date is not None)

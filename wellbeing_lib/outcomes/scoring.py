@@ -1,0 +1,378 @@
+"""Scoring: totals (or validated single items) per respondent, on DataFrames or arrays.
+
+:func:`score` validates every answer (text labels, whole numbers, the range), names the
+columns, rows and file lines of any that are wrong, and totals summed instruments
+(SWEMWBS also gets its metric score); :func:`score_array` is the vectorised path for
+numpy arrays of a million questionnaires.
+
+Example
+-------
+>>> import pandas as pd
+>>> answers = pd.DataFrame({f"swemwbs_{i}": [4, 3] for i in range(1, 8)})
+>>> score(answers, "swemwbs")
+   swemwbs_raw  swemwbs_metric  n_answered  prorated
+0         28.0           25.03           7     False
+1         21.0           19.25           7     False
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InvalidValueError
+from ..validation import error_location, require_columns
+from .conversion import _conversion_table, _convert
+from .instruments import Instrument, _normalise_text, _resolve
+
+__all__ = ["score", "score_array", "MISSING_POLICIES", "MAX_FOUND"]
+
+
+#: how missing items are handled by :func:`score` and :func:`score_array`
+MISSING_POLICIES = ("complete", "prorate")
+#: how many offending values an error message from the array path collects
+MAX_FOUND = 10
+
+
+# ----------------------------------------------------------------------- scoring
+def _item_columns(inst: Instrument, items) -> list[str]:
+    if items is None:
+        return list(inst.items)
+    if isinstance(items, str):
+        items = [items]
+    if isinstance(items, Mapping):
+        unknown = [k for k in items if k not in inst.items]
+        if unknown:
+            raise InvalidValueError(
+                f"unknown item for {inst.id}", column=unknown,
+                expected="keys among " + ", ".join(inst.items),
+            )
+        cols = [items.get(k, k) for k in inst.items]
+    else:
+        cols = list(items)
+        if len(cols) != inst.n_items:
+            raise InvalidValueError(
+                f"wrong number of item columns for {inst.id}", column=cols,
+                expected=f"{inst.n_items} columns in questionnaire order",
+                found=[f"{len(cols)} columns"],
+            )
+    if len(set(cols)) != len(cols):
+        raise InvalidValueError("item column named twice", column=cols,
+                                expected="distinct columns")
+    return cols
+
+
+def _raise_cells(data, problem, cols, mask, raw_cells, expected):
+    """Raise one InvalidValueError for every offending cell in ``mask`` (n x k)."""
+    rows_bad = mask.any(axis=1)
+    labels = list(data.index[rows_bad])
+    bad_cols = [c for c, m in zip(cols, mask.any(axis=0)) if m]
+    rr, cc = np.nonzero(mask[rows_bad][:10])
+    pos = np.flatnonzero(rows_bad)[:10]
+    found = [f"{cols[c]}={_shown(raw_cells(pos[r], c))}" for r, c in zip(rr, cc)]
+    raise InvalidValueError(
+        problem,
+        column=bad_cols if len(bad_cols) > 1 else bad_cols[0],
+        **error_location(data, labels),
+        expected=expected,
+        found=found,
+    )
+
+
+def _shown(value) -> str:
+    if isinstance(value, np.generic):
+        value = value.item()
+    return repr(value) if isinstance(value, str) else f"{value}"
+
+
+def _range_text(inst: Instrument) -> str:
+    kind = "a whole number" if inst.integer else "a number"
+    return f"{kind} between {inst.item_min:g} and {inst.item_max:g}"
+
+
+def _text_to_numbers(series: pd.Series, labels: dict[str, int]):
+    """Map a non-numeric column to floats; return (values, unrecognised mask)."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    mapped = np.full(len(uniques), np.nan)
+    unknown = np.zeros(len(uniques), dtype=bool)
+    for i, u in enumerate(uniques):
+        if isinstance(u, bool | np.bool_):
+            unknown[i] = True
+        elif isinstance(u, int | float | np.integer | np.floating):
+            mapped[i] = float(u)
+        else:
+            text = _normalise_text(u)
+            if text == "":
+                continue  # a blank cell is a missing answer
+            if text in labels:
+                mapped[i] = labels[text]
+                continue
+            try:
+                mapped[i] = float(text)
+            except ValueError:
+                unknown[i] = True
+    values = np.where(codes >= 0, mapped[np.maximum(codes, 0)], np.nan)
+    bad = np.where(codes >= 0, unknown[np.maximum(codes, 0)], False)
+    return values, bad
+
+
+def _item_values(data: pd.DataFrame, inst: Instrument, cols: list[str]) -> np.ndarray:
+    """Validated answers as an (n, k) float array (NaN = missing)."""
+    n, k = len(data), len(cols)
+    values = np.empty((n, k), dtype=float)
+    unknown = np.zeros((n, k), dtype=bool)
+    labels = inst.response_map()
+    for j, col in enumerate(cols):
+        s = data[col]
+        if pd.api.types.is_bool_dtype(s):
+            unknown[:, j] = s.notna().to_numpy()
+            values[:, j] = np.nan
+        elif pd.api.types.is_numeric_dtype(s):
+            values[:, j] = s.to_numpy(dtype=float, na_value=np.nan)
+        else:
+            values[:, j], unknown[:, j] = _text_to_numbers(s, labels)
+
+    def raw_cell(i, j):
+        return data[cols[j]].iloc[i]
+
+    if unknown.any():
+        expected = _range_text(inst)
+        if inst.response_labels:
+            expected += " or one of: " + ", ".join(inst.response_labels)
+        problem = "unrecognised answer" if inst.response_labels else "non-numeric value"
+        _raise_cells(data, problem, cols, unknown, raw_cell, expected)
+    present = ~np.isnan(values)
+    if inst.integer:
+        frac = present & (values % 1 != 0)
+        if frac.any():
+            _raise_cells(data, "not a whole number", cols, frac, raw_cell, _range_text(inst))
+    with np.errstate(invalid="ignore"):
+        out = present & ((values < inst.item_min) | (values > inst.item_max))
+    if out.any():
+        _raise_cells(data, "answer out of range", cols, out, raw_cell, _range_text(inst))
+    return values
+
+
+def score(
+    data: pd.DataFrame,
+    instrument,
+    items=None,
+    missing: str = "complete",
+    max_missing: int = 1,
+) -> pd.DataFrame:
+    """Score an instrument for every respondent (one row per row of ``data``).
+
+    For ``scoring="sum"`` instruments (WEMWBS, SWEMWBS, UCLA-3) the total is
+    ``<id>_raw = Σ items``; for SWEMWBS ``swemwbs_metric`` is added from the
+    published conversion table (:func:`swemwbs_metric`).  For ``scoring="items"``
+    instruments (ONS4, MYCaW, PAM score, ``social_inclusion``) each item is
+    validated and returned under its canonical name.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent (and time point); not modified.
+    instrument : str or Instrument
+        Registry id (``"swemwbs"``, ``"ucla3"``…) or a :func:`define_instrument`.
+    items : list of str or dict, optional
+        The item columns in questionnaire order, or ``{default_name: column}``
+        for the ones named differently.  Default: the instrument's names
+        (``swemwbs_1`` … ``swemwbs_7``, ``ucla_1`` … ``ucla_3``, ``pam_score``…).
+    missing : {"complete", "prorate"}, default "complete"
+        No official prorating rule has been published for these scales, so by
+        default any missing item makes the total missing.  ``"prorate"`` allows
+        up to ``max_missing`` missing items and scales the mean of the answered
+        items: ``total = mean(answered) × n_items``.
+    max_missing : int, default 1
+        Used with ``missing="prorate"``.  ``missing`` and ``max_missing`` apply
+        to summed instruments only: items scored separately are simply
+        present or missing.
+
+    Returns
+    -------
+    DataFrame
+        Indexed like ``data``: ``<id>_raw`` (float; NaN when not scoreable),
+        ``<id>_metric`` (SWEMWBS), ``n_answered`` and ``prorated`` for summed
+        instruments; the item columns and ``n_answered`` otherwise.
+
+    Raises
+    ------
+    MissingColumnError
+        If an item column is absent.
+    InvalidValueError
+        For text that is not a response label, non-whole or out-of-range
+        answers — naming the columns, rows (and file lines) and the values.
+
+    Notes
+    -----
+    Text answers (e.g. ``"Some of the time"``) are mapped with the
+    instrument's response labels, ignoring case and extra spaces; numbers
+    stored as text are read as numbers and blank text is a missing answer.
+    A prorated SWEMWBS total is generally not a whole number: its metric score
+    is looked up after rounding the raw total half up (24.5 → 25), while
+    ``swemwbs_raw`` keeps the unrounded value.
+
+    Example
+    -------
+    >>> import numpy as np, pandas as pd
+    >>> df = pd.DataFrame({"ucla_1": [1, 3, "Often"], "ucla_2": [2, 3, np.nan],
+    ...                    "ucla_3": [1, "some of the time", 3]}, index=["a", "b", "c"])
+    >>> score(df, "ucla3")
+       ucla3_raw  n_answered  prorated
+    a        4.0           3     False
+    b        8.0           3     False
+    c        NaN           2     False
+    >>> score(df, "ucla3", missing="prorate").loc["c", "ucla3_raw"]
+    np.float64(9.0)
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"data must be a pandas DataFrame, not {type(data).__name__}")
+    inst = _resolve(instrument)
+    if missing not in MISSING_POLICIES:
+        raise ValueError(f"missing must be one of {MISSING_POLICIES}, not {missing!r}")
+    cols = _item_columns(inst, items)
+    require_columns(data, cols, what=f"{inst.id} items")
+    values = _item_values(data, inst, cols)
+    k = len(cols)
+    n_answered = (~np.isnan(values)).sum(axis=1)
+    out: dict[str, np.ndarray] = {}
+    if inst.scoring == "items":
+        for j, name in enumerate(inst.items):
+            out[name] = values[:, j]
+        out["n_answered"] = n_answered
+        return pd.DataFrame(out, index=data.index)
+
+    if missing == "complete":
+        total = values.sum(axis=1)  # NaN whenever any item is missing
+        prorated = np.zeros(len(data), dtype=bool)
+    else:
+        if (
+            not isinstance(max_missing, int | np.integer)
+            or isinstance(max_missing, bool)
+            or not 0 <= max_missing < k
+        ):
+            raise ValueError(f"max_missing must be a whole number from 0 to {k - 1} for "
+                             f"{inst.id}, not {max_missing!r}")
+        ok = (k - n_answered) <= max_missing
+        sums = np.nansum(values, axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            total = np.where(ok, sums / n_answered * k, np.nan)
+        prorated = ok & (n_answered < k)
+    out[f"{inst.id}_raw"] = total
+    if inst.conversion is not None:
+        rounding = "half_up" if missing == "prorate" else None
+        out[f"{inst.id}_metric"] = _convert(total, inst.conversion, rounding)
+    out["n_answered"] = n_answered
+    out["prorated"] = prorated
+    return pd.DataFrame(out, index=data.index)
+
+
+def score_array(values, instrument, *, missing: str = "complete", max_missing: int = 1,
+                convert: bool = True) -> np.ndarray:
+    """Score a numeric array of item answers: the vectorised path under :func:`score`.
+
+    For large data (a million questionnaires) held as numpy arrays rather than a
+    DataFrame.  The answers are validated in a few passes over the whole array
+    (range, whole numbers), summed and, for SWEMWBS, converted to metric scores by
+    a table lookup.  Rules are those of :func:`score`.
+
+    Parameters
+    ----------
+    values : array-like, shape (n, k) or (n,)
+        Numeric answers, one column per item in questionnaire order (NaN = missing);
+        a 1-D array for a single-item measure (PAM score, social inclusion).
+    instrument : str or Instrument
+    missing : {"complete", "prorate"}, default "complete"
+        As for :func:`score`.
+    max_missing : int, default 1
+        As for :func:`score`.
+    convert : bool, default True
+        For SWEMWBS, return metric scores (the conversion table); False returns the
+        raw total.
+
+    Returns
+    -------
+    ndarray of float, shape (n,)
+        The score (NaN when not scoreable).
+
+    Raises
+    ------
+    InvalidValueError
+        For a wrong number of columns, non-numeric values, non-whole or out-of-range
+        answers (naming the item columns and the 0-based row positions).
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> score_array(np.array([[4, 4, 4, 4, 4, 4, 4], [3, 3, 3, 3, 3, 3, np.nan]]), "swemwbs")
+    array([25.03,   nan])
+    >>> score_array([[1, 2, 3]], "ucla3")
+    array([6.])
+    """
+    inst = _resolve(instrument)
+    if missing not in MISSING_POLICIES:
+        raise ValueError(f"missing must be one of {MISSING_POLICIES}, not {missing!r}")
+    arr = np.asarray(values)
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.ndim != 2 or arr.shape[1] != inst.n_items:
+        raise InvalidValueError(
+            f"wrong shape of the answers for {inst.id}", column=list(inst.items),
+            expected=f"an array of shape (n, {inst.n_items})", found=[f"shape {arr.shape}"],
+        )
+    if inst.scoring == "items" and inst.n_items > 1:
+        raise InvalidValueError(
+            f"{inst.id} items are scored separately (there is no total)", column=list(inst.items),
+            expected="one item column at a time, via a single-item instrument or score()",
+        )
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
+        raise InvalidValueError(f"non-numeric answers for {inst.id}", column=list(inst.items),
+                                expected=_range_text(inst), found=[f"dtype {arr.dtype}"])
+    is_float = np.issubdtype(arr.dtype, np.floating)
+    cols = list(inst.items)
+
+    def fail(problem, mask):
+        rows = np.flatnonzero(mask.any(axis=1))
+        bad = [c for c, m in zip(cols, mask.any(axis=0)) if m]
+        raise InvalidValueError(problem, column=bad if len(bad) > 1 else bad[0],
+                                rows=list(rows), expected=_range_text(inst),
+                                found=list(arr[mask][:MAX_FOUND]))
+
+    if arr.size:
+        lowest = np.fmin.reduce(arr, axis=None) if is_float else arr.min()
+        highest = np.fmax.reduce(arr, axis=None) if is_float else arr.max()
+        if lowest < inst.item_min or highest > inst.item_max:
+            with np.errstate(invalid="ignore"):
+                fail("answer out of range", (arr < inst.item_min) | (arr > inst.item_max))
+        if inst.integer and is_float:
+            frac = arr != np.rint(arr)  # also True for NaN: look closer only then
+            if frac.any():
+                frac &= ~np.isnan(arr)
+                if frac.any():
+                    fail("not a whole number", frac)
+    k = inst.n_items
+    if inst.scoring == "items":
+        return arr[:, 0].astype(float)
+    whole = inst.integer
+    if missing == "complete":
+        total = arr.sum(axis=1, dtype=float)
+    else:
+        if (not isinstance(max_missing, int | np.integer) or isinstance(max_missing, bool)
+                or not 0 <= max_missing < k):
+            raise ValueError(f"max_missing must be a whole number from 0 to {k - 1} for "
+                             f"{inst.id}, not {max_missing!r}")
+        answered = k - np.isnan(arr).sum(axis=1) if is_float else np.full(len(arr), k)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            total = np.where(k - answered <= max_missing,
+                             np.nansum(arr, axis=1) / answered * k, np.nan)
+        whole = False
+    if inst.conversion is None or not convert:
+        return total
+    if not whole:
+        return _convert(total, inst.conversion, "half_up")
+    lo, _, metric = _conversion_table(inst.conversion)
+    present = ~np.isnan(total)
+    idx = np.where(present, total, lo).astype(np.intp) - lo
+    return np.where(present, metric[idx], np.nan)

@@ -1,0 +1,479 @@
+"""Summaries of change: % improved on ≥ k measures, the baseline against the population
+norm, and the headline by subgroup with small counts suppressed.
+
+Every proportion is reported as n/N with a Wilson interval and a stated denominator;
+:func:`subgroup_summary` applies NHS Digital's small-number rule by default.
+
+Example
+-------
+>>> import pandas as pd
+>>> t = pd.DataFrame({"client_id": ["a", "b"], "measure": "w",
+...                   "status": ["improved", "no change"]})
+>>> improved_on_n(t)[["summary", "label", "n", "N", "proportion"]].head(1)
+    summary  label  n  N  proportion
+0  at least  all 1  1  2         0.5
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InvalidValueError
+from ..validation import (
+    DEFAULT_CI,
+    check_allowed,
+    check_ci,
+    check_numeric,
+    check_unique,
+    require_columns,
+)
+from ._common import _as_list, _attach, _measure_names, _one_definition
+from .change import STATUS_LABELS
+from .conversion import population_norm
+from .instruments import _resolve
+
+__all__ = ["improved_on_n", "baseline_vs_norm", "subgroup_summary", "IMPROVED_POLICIES"]
+
+
+#: how :func:`improved_on_n` counts clients missing some measures
+IMPROVED_POLICIES = ("complete", "observed")
+
+
+def _ci(n: np.ndarray, N: np.ndarray, ci: float):
+    from ..stats import proportion_ci
+
+    low = np.full(n.shape, np.nan)
+    high = np.full(n.shape, np.nan)
+    ok = N > 0
+    if ok.any():
+        table = proportion_ci(n[ok], N[ok], ci=ci)
+        low[ok], high[ok] = table["ci_low"].to_numpy(), table["ci_high"].to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        prop = np.where(ok, n / np.where(ok, N, 1), np.nan)
+    return prop, low, high
+
+
+def improved_on_n(
+    data: pd.DataFrame,
+    *,
+    policy: str = "complete",
+    measures=None,
+    by=None,
+    id: str = "client_id",
+    ci: float = DEFAULT_CI,
+) -> pd.DataFrame:
+    """Clients improved on at least 1, 2, …, all M measures, with n/N and Wilson intervals.
+
+    The headline of many social prescribing evaluations ("85% improved on at least
+    1 of 4 measures, 54% on at least 2, 15% on all 4"), reported honestly: every
+    figure as n/N with a Wilson score interval (95% by default) (:func:`wellbeing_lib.stats.proportion_ci`),
+    with a stated denominator.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Output of :func:`change` (columns id, ``measure``, ``status`` and, if present,
+        ``definition``: each definition is summarised separately).
+    policy : {"complete", "observed"}, default "complete"
+        Clients missing some measures.  ``"complete"``: only clients with all M
+        measures at both times count, in every row (N is the same throughout).
+        ``"observed"``: among the measures observed — for "≥ k", N is the clients
+        with at least k measures observed (those who could improve on k); for
+        "exactly k", the clients with at least one; for one measure, the clients
+        observed on it.  The ``denominator`` column says which.
+    measures : list, optional
+        The M measures (default: all in ``data``).
+    by : str or list of str, optional
+        Grouping columns (one set of rows per group).
+    id : str, default "client_id"
+        Id column (the one :func:`change` was given or took from the Pairing).
+    ci : float, default 0.95
+        Confidence level of the Wilson intervals.
+
+    Returns
+    -------
+    DataFrame
+        ``[by…], [definition], policy, summary, k, measure, label, n, N, proportion,
+        ci_low, ci_high, denominator`` where ``summary`` is ``"at least"`` (k = 1…M),
+        ``"exactly"`` (k = 0…M, the distribution) or ``"measure"`` (% improved on
+        each measure).  A row with N = 0 has missing proportion and interval.
+
+    Raises
+    ------
+    MissingColumnError, InvalidValueError, DuplicateKeyError
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"client_id": list("aabbcc"), "measure": ["w", "l"] * 3,
+    ...                   "status": ["improved", "improved", "improved", "no change",
+    ...                              "deteriorated", None]})
+    >>> improved_on_n(t)[["summary", "label", "n", "N", "proportion"]]
+        summary           label  n  N  proportion
+    0  at least         ≥1 of 2  2  2         1.0
+    1  at least           all 2  1  2         0.5
+    2   exactly  exactly 0 of 2  0  2         0.0
+    3   exactly  exactly 1 of 2  1  2         0.5
+    4   exactly  exactly 2 of 2  1  2         0.5
+    5   measure               w  2  2         1.0
+    6   measure               l  1  2         0.5
+    """
+    if policy not in IMPROVED_POLICIES:
+        raise ValueError(f"policy must be one of {IMPROVED_POLICIES}, not {policy!r}")
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"data must be a DataFrame (from change()), not {type(data).__name__}")
+    check_ci(ci)
+    by = _as_list(by)
+    require_columns(data, [id, "measure", "status", *by], what="improved_on_n")
+    check_allowed(data, "status", STATUS_LABELS)
+    keys = [*by] + (["definition"] if "definition" in data.columns else [])
+    names = _measure_names(data, measures)
+    frame = data.loc[data["measure"].isin(names), [*keys, id, "measure", "status"]]
+    groups, counts = _improvement_counts(frame, keys=keys, id=id, names=names, policy=policy)
+    table = _improvement_blocks(groups, counts, names=names, policy=policy)
+    n_arr = table["n"].to_numpy(dtype=np.int64)
+    N_arr = table["N"].to_numpy(dtype=np.int64)
+    prop, low, high = _ci(n_arr, N_arr, ci)
+    table["n"], table["N"] = n_arr, N_arr
+    table.insert(table.columns.get_loc("denominator"), "proportion", prop)
+    table.insert(table.columns.get_loc("denominator"), "ci_low", low)
+    table.insert(table.columns.get_loc("denominator"), "ci_high", high)
+    table["label"] = table["label"].astype("str")
+    table["denominator"] = table["denominator"].astype("str")
+    return table
+
+
+def _improvement_counts(frame: pd.DataFrame, *, keys: list, id: str, names: list,
+                        policy: str) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """The by-groups and the (groups × k) counts n and N behind :func:`improved_on_n`.
+
+    Returns the table of groups (one row per combination of ``keys``) and the counts
+    ``at_n, at_N`` (≥ k, k = 1…M), ``ex_n, ex_N`` (exactly k, k = 0…M) and ``me_n, me_N``
+    (per measure), each an int array with one row per group.
+    """
+    n_m = len(names)
+    improved_row = (frame["status"] == "improved").to_numpy()
+    observed_row = frame["status"].notna().to_numpy()
+    measure_row = pd.Index(names).get_indexer(frame["measure"])
+    # one code per client (within its by-group and definition), one per by-group
+    client_row = frame.groupby([*keys, id], observed=True, sort=False,
+                               dropna=False).ngroup().to_numpy()
+    n_clients = int(client_row.max()) + 1 if len(client_row) else 0
+    pair = client_row.astype(np.int64) * n_m + measure_row
+    if len(pair) and np.bincount(pair, minlength=n_clients * n_m).max() > 1:
+        check_unique(frame, [*keys, id, "measure"])  # raises, naming the rows
+    if keys:
+        key_groups = frame.groupby(keys, observed=True, sort=True, dropna=False)
+        group_row = key_groups.ngroup().to_numpy()
+        groups = key_groups.size().index.to_frame(index=False)
+        groups.columns = keys
+    else:
+        group_row = np.zeros(len(frame), dtype=np.int64)
+        groups = pd.DataFrame(index=range(1))
+    g = len(groups)
+    imp = np.bincount(client_row, weights=improved_row, minlength=n_clients).astype(np.int64)
+    obs = np.bincount(client_row, weights=observed_row, minlength=n_clients).astype(np.int64)
+    client_group = np.zeros(n_clients, dtype=np.int64)
+    client_group[client_row] = group_row
+    complete = obs == n_m
+    ks = np.arange(1, n_m + 1)
+    ks0 = np.arange(0, n_m + 1)
+    if policy == "complete":
+        at_n = (imp[:, None] >= ks) & complete[:, None]
+        at_N = np.repeat(complete[:, None], n_m, axis=1)
+        ex_n = (imp[:, None] == ks0) & complete[:, None]
+        ex_N = np.repeat(complete[:, None], n_m + 1, axis=1)
+    else:
+        at_n = imp[:, None] >= ks
+        at_N = obs[:, None] >= ks
+        ex_n = (imp[:, None] == ks0) & (obs >= 1)[:, None]
+        ex_N = np.repeat((obs >= 1)[:, None], n_m + 1, axis=1)
+
+    def by_group(columns: np.ndarray) -> np.ndarray:
+        """Sum each column of a (clients, c) array within the by-groups → (g, c)."""
+        return np.column_stack([np.bincount(client_group, weights=col, minlength=g)
+                                for col in columns.T]).astype(np.int64)
+
+    counts = dict(zip(("at_n", "at_N", "ex_n", "ex_N"),
+                      (by_group(x) for x in (at_n, at_N, ex_n, ex_N))))
+    # per measure: improved among complete clients, or among those observed on it
+    cell = group_row * n_m + measure_row
+    if policy == "complete":
+        counted_n, counted_N = improved_row & complete[client_row], complete[client_row]
+    else:
+        counted_n, counted_N = improved_row, observed_row
+    me_n = np.bincount(cell, weights=counted_n, minlength=g * n_m).astype(np.int64)
+    me_N = np.bincount(cell, weights=counted_N, minlength=g * n_m).astype(np.int64)
+    counts["me_n"], counts["me_N"] = me_n.reshape(g, n_m), me_N.reshape(g, n_m)
+    return groups, counts
+
+
+def _improvement_blocks(groups: pd.DataFrame, counts: dict[str, np.ndarray], *,
+                        names: list, policy: str) -> pd.DataFrame:
+    """The rows of :func:`improved_on_n` ("at least", "exactly", "measure") per group."""
+    g, n_m = len(groups), len(names)
+    ks = np.arange(1, n_m + 1)
+    ks0 = np.arange(0, n_m + 1)
+
+    def block(summary, kvals, labels, n, N, denominators):
+        size = len(kvals)
+        part = groups.loc[np.repeat(np.arange(g), size)].reset_index(drop=True)
+        part["policy"] = policy
+        part["summary"] = summary
+        part["k"] = pd.array(np.tile(kvals, g) if summary != "measure" else [pd.NA] * g * size,
+                             dtype="Int64")
+        part["measure"] = pd.array([pd.NA] * g * size if summary != "measure"
+                                   else np.tile(np.array(names, dtype=object), g), dtype="str")
+        part["label"] = np.tile(np.array(labels, dtype=object), g)
+        part["n"] = n.reshape(-1)
+        part["N"] = N.reshape(-1)
+        part["denominator"] = np.tile(np.array(denominators, dtype=object), g)
+        part["_group"] = np.repeat(np.arange(g), size)
+        return part
+
+    of = f"of {n_m}"
+    if policy == "complete":
+        den_at = [f"clients with all {n_m} measures at both times"] * n_m
+        den_ex = [den_at[0]] * (n_m + 1)
+        den_me = [den_at[0]] * n_m
+    else:
+        den_at = [f"clients with ≥{k} {of} measures observed" for k in ks]
+        den_ex = [f"clients with ≥1 {of} measures observed"] * (n_m + 1)
+        den_me = [f"clients with {name} observed" for name in names]
+    table = pd.concat([
+        block("at least", ks, [f"≥{k} {of}" if k < n_m else f"all {n_m}" for k in ks],
+              counts["at_n"], counts["at_N"], den_at),
+        block("exactly", ks0, [f"exactly {k} {of}" for k in ks0], counts["ex_n"],
+              counts["ex_N"], den_ex),
+        block("measure", np.arange(n_m), [str(x) for x in names], counts["me_n"],
+              counts["me_N"], den_me),
+    ], ignore_index=True)
+    table = table.sort_values("_group", kind="stable").drop(columns="_group")
+    return table.reset_index(drop=True)
+
+
+def baseline_vs_norm(
+    data: pd.DataFrame,
+    *,
+    value: str,
+    instrument="swemwbs",
+    sex: str | None = "sex",
+    norm: float | None = None,
+    by=None,
+    ci: float = DEFAULT_CI,
+) -> pd.DataFrame:
+    """Mean baseline score against the population norm: difference with a one-sample t interval.
+
+    ``difference = mean − norm`` with the t interval of the mean
+    (:func:`scipy.stats.ttest_1samp`); the norm is treated as a known constant, so
+    the interval reflects only the sample.  By default the norm is
+    :func:`population_norm` standardised to the sample's sex mix (SWEMWBS: Health
+    Survey for England 2010-13, men 23.7, women 23.2; Ng Fat et al. 2017).
+    For SWEMWBS a second row gives the figures on the approximate WEMWBS-equivalent
+    scale (metric × 2, :func:`wemwbs_equivalent`), the scale of "7 points below the
+    national average"; the ``conversion`` column states it.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per person (e.g. baseline questionnaires with a ``sex`` column).
+    value : str
+        Score column (e.g. ``swemwbs_metric``); missing values are excluded and counted.
+    instrument : str or Instrument, default "swemwbs"
+    sex : str or None, default "sex"
+        Column used to standardise the norm; None uses the all-adults norm.
+    norm : float, optional
+        Your own norm (overrides the registry).
+    by : str or list of str, optional
+        One comparison per group (each with its own sex-standardised norm).
+    ci : float, default 0.95
+        Confidence level of the t intervals.
+
+    Returns
+    -------
+    DataFrame
+        ``[by…], scale, n, n_missing, mean, sd, norm, difference, ci_low, ci_high, t,
+        p, norm_source, conversion``.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> people = pd.DataFrame({"sex": ["Female"] * 3 + ["Male"],
+    ...                        "swemwbs_metric": [19.25, 20.73, 17.43, 22.35]})
+    >>> t = baseline_vs_norm(people, value="swemwbs_metric")
+    >>> t[["scale", "mean", "norm", "difference", "ci_low", "ci_high"]].round(2)
+                                 scale   mean   norm  difference  ci_low  ci_high
+    0                   SWEMWBS metric  19.94  23.32       -3.38   -6.72    -0.05
+    1  WEMWBS-equivalent (approximate)  39.88  46.65       -6.77  -13.45    -0.09
+    """
+    from scipy import stats as sps
+
+    check_ci(ci)
+    inst = _resolve(instrument)
+    by = _as_list(by)
+    require_columns(data, [value, *by] + ([sex] if sex and norm is None else []),
+                    what="baseline_vs_norm")
+    values = check_numeric(data, [value])[value]
+    frame = data[by + ([sex] if sex and norm is None else [])].assign(_v=values)
+    groups = frame.groupby(by, observed=True, sort=True, dropna=False) if by else [((), frame)]
+    rows = []
+    for key, sub in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        present = sub[sub["_v"].notna()]
+        x = present["_v"].to_numpy()
+        if norm is not None:
+            mu, source = float(norm), "user-supplied"
+        else:
+            mu = population_norm(present if sex else None, inst, sex=sex)
+            source = inst.norm_source or ""
+            if sex and inst.norm_mean_women is not None:
+                share = float((present[sex] == "Female").mean()) if len(present) else np.nan
+                source += f"; standardised to the sample's sex mix ({share:.0%} women)"
+        n = len(x)
+        mean = x.mean() if n else np.nan
+        sd = x.std(ddof=1) if n > 1 else np.nan
+        lo = hi = t = p = np.nan
+        if n > 1 and sd > 0:
+            res = sps.ttest_1samp(x, mu)
+            interval = res.confidence_interval(ci)
+            lo, hi = interval.low - mu, interval.high - mu
+            t, p = float(res.statistic), float(res.pvalue)
+        base = dict(zip(by, key))
+        row = {**base, "scale": f"{inst.name.split(' (')[0]} score" if inst.id != "swemwbs"
+               else "SWEMWBS metric", "n": n, "n_missing": int(len(sub) - n), "mean": mean,
+               "sd": sd, "norm": mu, "difference": mean - mu, "ci_low": lo, "ci_high": hi,
+               "t": t, "p": p, "norm_source": source, "conversion": "none"}
+        rows.append(row)
+        if inst.id == "swemwbs":
+            rows.append({**row, "scale": "WEMWBS-equivalent (approximate)", "mean": 2 * mean,
+                         "sd": 2 * sd, "norm": 2 * mu, "difference": 2 * (mean - mu),
+                         "ci_low": 2 * lo, "ci_high": 2 * hi,
+                         "conversion": "SWEMWBS metric × 2: linear rescaling of 7-35 onto 14-70 "
+                                       "(approximate, not a published equating)"})
+    return pd.DataFrame(rows)
+
+
+def subgroup_summary(
+    data: pd.DataFrame,
+    *,
+    by,
+    clients: pd.DataFrame | None = None,
+    statistic: str = "improved_on_n",
+    at_least=None,
+    measures=None,
+    policy: str = "complete",
+    overall: bool = True,
+    suppress: bool = True,
+    low: int | None = None,
+    high: int | None = None,
+    base: int | None = None,
+    id: str = "client_id",
+    ci: float = DEFAULT_CI,
+) -> pd.DataFrame:
+    """The headline figures by practice, referral route, age band, sex, ethnicity, IMD…
+
+    Small counts are suppressed by default (:func:`wellbeing_lib.privacy.suppress_rows`:
+    counts 1–7 withheld, others rounded to the nearest 5, and every percentage, mean
+    and interval of a row with a withheld count withheld too).  Proportions and
+    means are computed from the unrounded counts.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Output of :func:`change`.
+    by : str or list of str
+        Person-level columns (in ``data`` or in ``clients``).
+    clients : DataFrame, optional
+        One row per client with the ``by`` columns, merged on the id.
+    statistic : {"improved_on_n", "mean_change"}, default "improved_on_n"
+        ``"improved_on_n"``: % improved on ≥ k measures (:func:`improved_on_n`);
+        ``"mean_change"``: mean change per measure with a t interval.
+    at_least : int or list of int, optional
+        The k to report (default all, 1…M).
+    measures : list, optional
+    policy : {"complete", "observed"}
+        For ``"improved_on_n"``.
+    overall : bool, default True
+        Add the all-clients row(s) first (``subgroup = "all"``).
+    suppress : bool, default True
+    low, high, base : int, optional
+        Suppression settings (default NHS Digital's 1-7 and 5).
+    id : str, default "client_id"
+        Id column of ``data`` (and ``clients``).
+    ci : float, default 0.95
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    DataFrame
+        ``subgroup`` (the grouping column), ``group`` (its value, as text), then for
+        ``"improved_on_n"``: ``[definition], label, k, n, N, proportion, ci_low,
+        ci_high``; for ``"mean_change"``: ``[definition], measure, n, mean_change,
+        sd_change, ci_low, ci_high``.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"client_id": range(30), "measure": "w",
+    ...                   "status": ["improved"] * 18 + ["no change"] * 12,
+    ...                   "practice": ["A"] * 24 + ["B"] * 6})
+    >>> subgroup_summary(t, by="practice")[["subgroup", "group", "n", "N", "proportion"]]
+       subgroup        group   n     N  proportion
+    0       all  All clients  20    30        0.60
+    1  practice            A  20    25        0.75
+    2  practice            B   0  <NA>         NaN
+    """
+    from ..privacy import ROUND_BASE, SUPPRESS_HIGH, SUPPRESS_LOW, suppress_rows
+    from ..stats import mean_ci
+
+    if statistic not in ("improved_on_n", "mean_change"):
+        raise ValueError(f"statistic must be 'improved_on_n' or 'mean_change', not {statistic!r}")
+    check_ci(ci)
+    by = _as_list(by)
+    if not by:
+        raise InvalidValueError("no subgroup columns given", column="by",
+                                expected="e.g. by=['practice', 'sex']")
+    require_columns(data, [id], what="subgroup_summary")
+    frame = _attach(data, clients, id, by)
+    variables = ([None] if overall else []) + by
+    parts = []
+    for var in variables:
+        keys = [] if var is None else [var]
+        if statistic == "improved_on_n":
+            table = improved_on_n(frame, policy=policy, measures=measures, by=keys or None,
+                                  id=id, ci=ci)
+            table = table[table["summary"] == "at least"]
+            if at_least is not None:
+                wanted = _as_list(at_least)
+                table = table[table["k"].isin(wanted)]
+            cols = ["definition"] if "definition" in table.columns else []
+            table = table[[*keys, *cols, "label", "k", "n", "N", "proportion", "ci_low",
+                           "ci_high"]]
+        else:
+            sub = _one_definition(frame)
+            names = _measure_names(sub, measures)
+            sub = sub[sub["measure"].isin(names)]
+            table = mean_ci(sub, value="change", by=[*keys, "measure"], ci=ci)
+            table = table.rename(columns={"mean": "mean_change", "sd": "sd_change"})
+        if var is None:
+            table.insert(0, "group", "All clients")
+        else:
+            table = table.rename(columns={var: "group"})
+            table["group"] = table["group"].astype("str")
+        table.insert(0, "subgroup", "all" if var is None else var)
+        parts.append(table)
+    out = pd.concat(parts, ignore_index=True)
+    out["group"] = out["group"].astype("str")
+    if suppress:
+        settings = {"low": SUPPRESS_LOW if low is None else low,
+                    "high": SUPPRESS_HIGH if high is None else high,
+                    "base": ROUND_BASE if base is None else base}
+        if statistic == "improved_on_n":
+            out = suppress_rows(out, counts=["n", "N"],
+                                derived=["proportion", "ci_low", "ci_high"], **settings)
+        else:
+            out = suppress_rows(out, counts=["n"],
+                                derived=["mean_change", "sd_change", "ci_low", "ci_high"],
+                                **settings)
+    return out
