@@ -1,4 +1,4 @@
-"""Tests of the bundled synthetic data: reproducibility, calibration, planted problems, loaders.
+"""Tests of the ``social_prescribing`` data: calibration, planted problems, schema, truth.
 
 The calibration checks score the questionnaires here with plain pandas (not with
 wellbeing_lib.outcomes) so that the data and the scoring code are checked independently.
@@ -6,7 +6,6 @@ wellbeing_lib.outcomes) so that the data and the scoring code are checked indepe
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
@@ -15,15 +14,15 @@ import pytest
 
 from tests.independent_checks import mod11_ok
 from wellbeing_lib import datasets as ds
-from wellbeing_lib.errors import UnreadableFileError, WellbeingError
 from wellbeing_lib.io import load_reference_table
 
-COMMITTED = Path(__file__).resolve().parents[1] / "data"
+COMMITTED = Path(__file__).resolve().parents[2] / "data"
 STEMS = ["social_prescribing_clients", "social_prescribing_measures",
          "social_prescribing_service_use"]
 SW = [f"swemwbs_{i}" for i in range(1, 8)]
 UCLA = ["ucla_1", "ucla_2", "ucla_3"]
 ITEMS = [*SW, *UCLA, "social_inclusion", "pam_score"]
+SCHEMA = ds.DATASETS["social_prescribing"].dtypes
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -60,38 +59,6 @@ def paired(committed, problems):
     wide = m.loc[m["time"] == "baseline", cols].merge(
         m.loc[m["time"] == "follow_up", cols], on="client_id", suffixes=("_b", "_f"))
     return wide.merge(clients[["client_id", "group"]], on="client_id")
-
-
-# ----------------------------------------------------------------------- reproducibility
-def test_same_seed_gives_identical_bytes_and_matches_committed_files(tmp_path):
-    # the workforce_diagnostic files are checked in tests/test_diagnostic_data.py
-    first = ds.make_sample_data(tmp_path / "a", names=["social_prescribing"])
-    second = ds.make_sample_data(str(tmp_path / "b"), names=["social_prescribing"])
-    assert [p.name for p in first] == [f"{s}.csv" for s in STEMS]
-    for a, b in zip(first, second):
-        raw = a.read_bytes()
-        assert raw == b.read_bytes()
-        assert raw == (COMMITTED / a.name).read_bytes(), f"{a.name} differs from data/"
-        assert b"\r" not in raw
-        raw.decode("utf-8")  # strict UTF-8
-
-
-def test_different_seed_gives_different_data():
-    default, other = ds.generate("social_prescribing"), ds.generate("social_prescribing", seed=7)
-    for stem in STEMS:
-        assert not default[stem].equals(other[stem])
-    # structure is the same
-    assert list(default["social_prescribing_measures"]) == list(
-        other["social_prescribing_measures"])
-    assert len(other["social_prescribing_clients"]) == 2100
-
-
-def test_generation_leaves_global_random_state_alone():
-    # the legacy global state is touched here on purpose: generators must not use it
-    np.random.seed(123)  # noqa: NPY002
-    before = np.random.get_state()[1].copy()  # noqa: NPY002
-    ds.generate("social_prescribing")
-    assert np.array_equal(np.random.get_state()[1], before)  # noqa: NPY002
 
 
 # --------------------------------------------------------------------------- calibration
@@ -236,7 +203,7 @@ def test_six_referral_notes_carry_personal_details(committed):
 # ------------------------------------------------------------------------ schema, ranges
 def test_clients_columns_and_values(committed):
     c = committed["social_prescribing_clients"]
-    assert list(c) == list(ds._CLIENT_DTYPES)
+    assert list(c) == list(SCHEMA["social_prescribing_clients"])
     assert c["client_id"].str.fullmatch(r"C-[0-9a-f]{12}").all() and c["client_id"].is_unique
     assert c["group"].value_counts().to_dict() == {"referred": 1500, "comparison": 600}
     assert sorted(c["practice"].unique()) == [f"Practice {x}" for x in "ABCDEFGHIJK"]
@@ -263,7 +230,7 @@ def test_clients_columns_and_values(committed):
 
 def test_measures_columns_and_ranges(committed):
     m = committed["social_prescribing_measures"]
-    assert list(m) == list(ds._MEASURE_DTYPES)
+    assert list(m) == list(SCHEMA["social_prescribing_measures"])
     assert set(m["time"]) == {"baseline", "follow_up"}
     assert m["assessment_date"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
     assert m["client_id"].isin(committed["social_prescribing_clients"]["client_id"]).all()
@@ -287,47 +254,32 @@ def test_service_use_shape(committed):
     assert all(str(t) == "int64" for t in s[list(ds.SERVICES)].dtypes)
 
 
-# ------------------------------------------------------------------------------ loaders
-def test_load_dataset_round_trip(committed):
-    frames = ds.generate("social_prescribing")
-    for stem in STEMS:
-        pd.testing.assert_frame_equal(committed[stem], frames[stem])
-    loaded = ds.load_dataset("social_prescribing_clients.csv", data_dir=COMMITTED)
-    assert loaded.attrs["source"] == "social_prescribing_clients.csv"
-    assert str(committed["social_prescribing_measures"]["swemwbs_1"].dtype) == "Int64"
+# ------------------------------------------------------------------------------- truth
+def test_truth_reports_fallback_follow_ups_as_a_column():
+    truth = ds.social_prescribing_truth()
+    assert list(truth) == ["measure", "n_referred", "change_referred",
+                           "expected_change_untreated", "true_effect", "fallback_follow_ups"]
+    # data/README.md: 16 of the 4,080 referred measure x client follow-ups
+    assert truth["fallback_follow_ups"].tolist() == [9, 0, 4, 3]
+    assert str(truth["fallback_follow_ups"].dtype) == "int64"
+    assert not truth.attrs  # the count is a column, not state in DataFrame.attrs
 
 
-def test_load_dataset_missing_file_says_how_to_regenerate(tmp_path):
-    with pytest.raises(UnreadableFileError, match="wellbeing make-sample-data"):
-        ds.load_dataset("social_prescribing_clients", data_dir=tmp_path)
-    with pytest.raises(UnreadableFileError, match="social_prescribing_measures"):
-        ds.load_dataset("social_prescribing", data_dir=tmp_path)  # a data set, not a file
-    with pytest.raises(UnreadableFileError, match="no such data file"):
-        ds.load_dataset("nonexistent", data_dir=tmp_path)
-    with pytest.raises(WellbeingError, match="unknown data set"):
-        ds.generate("nonexistent")
-
-
-def test_list_datasets_is_tidy():
-    table = ds.list_datasets()
-    assert list(table) == ["dataset", "file", "description"]
-    assert table["file"].tolist()[:3] == [f"{s}.csv" for s in STEMS]
-    assert (table["description"].str.len() > 10).all()
-
-
-def test_registering_a_data_set_is_one_decorator(tmp_path, monkeypatch):
-    monkeypatch.setattr(ds, "DATASETS", dict(ds.DATASETS))
-
-    @ds.register_dataset("toy", files={"toy_scores": "a toy"}, description="toy data",
-                         dtypes={"toy_scores": {"id": "str", "score": "float64"}})
-    def _toy(rng):
-        return {"toy_scores": pd.DataFrame({"score": rng.normal(size=2).round(3),
-                                            "id": ["a", "b"]})}
-
-    (path,) = ds.make_sample_data(tmp_path, names=["toy"])
-    lines = path.read_bytes().split(b"\n")
-    assert lines[0] == b"id,score"
-    assert re.fullmatch(rb"a,-?\d+\.\d\d", lines[1])  # default float format %.2f
-    loaded = ds.load_dataset("toy_scores", data_dir=tmp_path)
-    assert list(loaded) == ["id", "score"]
-    assert "toy" in set(ds.list_datasets()["dataset"])
+def test_truth_random_state_matches_generate():
+    """The truth of a seed describes the data generate() makes with the same seed."""
+    default = ds.social_prescribing_truth()
+    pd.testing.assert_frame_equal(
+        ds.social_prescribing_truth(np.random.default_rng(ds.DEFAULT_SEED)), default)
+    other = ds.social_prescribing_truth(random_state=7)
+    assert not other["true_effect"].equals(default["true_effect"])
+    # n_referred: referred clients complete on SWEMWBS at both times, no planted problem
+    frames = ds.generate("social_prescribing", random_state=7)
+    m, clients = frames["social_prescribing_measures"], frames["social_prescribing_clients"]
+    dates = m.drop_duplicates().pivot(index="client_id", columns="time",
+                                      values="assessment_date")
+    bad = (set(m.loc[m.duplicated(["client_id", "time"], keep=False), "client_id"])
+           | set(dates.index[dates["follow_up"] < dates["baseline"]]))
+    ok = m[m[SW].notna().all(axis=1) & ~m["client_id"].isin(bad)].merge(
+        clients[["client_id", "group"]])
+    pairs = ok[ok["group"] == "referred"].groupby("client_id")["time"].nunique()
+    assert (pairs == 2).sum() == other.loc[0, "n_referred"]
