@@ -20,7 +20,7 @@ import pytest
 from wellbeing_lib import datasets as ds
 from wellbeing_lib import diagnostic as dg
 
-COMMITTED = Path(__file__).resolve().parents[1] / "data"
+COMMITTED = Path(__file__).resolve().parents[2] / "data"
 WORKBOOKS = COMMITTED / "diagnostic_workbooks"
 STEMS = ["workforce_organisations", "workforce_diagnostic_answers", "workforce_staff_survey",
          "workforce_staff_networks"]
@@ -41,7 +41,7 @@ def names(committed):
 
 @pytest.fixture(scope="module")
 def diag(committed):
-    return dg.load_diagnostic_csv(committed["workforce_diagnostic_answers"])
+    return dg.read_diagnostic_csv(committed["workforce_diagnostic_answers"])
 
 
 @pytest.fixture(scope="module")
@@ -260,7 +260,7 @@ def test_staff_network_views(committed):
 # ------------------------------------------------------------- loading the workbooks
 def test_workbooks_reproduce_the_tidy_csv_exactly(from_workbooks, diag, tmp_path):
     assert from_workbooks.problems.empty
-    out = ds.write_csv(from_workbooks.tidy(), tmp_path / "tidy.csv")
+    out = ds.write_csv(from_workbooks.to_frame(), tmp_path / "tidy.csv")
     assert out.read_bytes() == (COMMITTED / "workforce_diagnostic_answers.csv").read_bytes()
     cols = list(dg.ANSWER_COLUMNS) + ["points", "level", "element"]
     pd.testing.assert_frame_equal(from_workbooks.answers[cols].reset_index(drop=True),
