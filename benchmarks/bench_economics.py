@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from wellbeing_lib import economics as ec
+from wellbeing_lib.economics._model import _build_model, _evaluate
 
 N_DRAWS = 100_000
 N_LOOP = 1_000
@@ -89,13 +90,14 @@ def main() -> None:
         per_draw = (time.perf_counter() - t0) / N_LOOP
     loop_scaled = per_draw * N_DRAWS
 
-    # the same loop over the numpy core only (private helpers: no validation, no tables)
-    model = ec._build_model(m, investment, kwargs["discount_rate"],
-                            kwargs["first_year_discounted"], None, ec.DEFAULT_INDEX)
+    # the same loop over the numpy core only (private helpers of economics/_model.py: no
+    # validation, no tables)
+    model = _build_model(m, investment, kwargs["discount_rate"],
+                         kwargs["first_year_discounted"], None, ec.DEFAULT_INDEX)
     core_ratios = np.empty(N_CORE)
     t0 = time.perf_counter()
     for i in range(N_CORE):
-        core_ratios[i] = ec._evaluate(model, values={c: mc.draws[c][i] for c in cols})[1]
+        core_ratios[i] = _evaluate(model, values={c: mc.draws[c][i] for c in cols})[1]
     core_scaled = (time.perf_counter() - t0) / N_CORE * N_DRAWS
     core_same = np.array_equal(core_ratios, mc.ratios[:N_CORE])
     same = np.array_equal(loop_ratios, mc.ratios[:N_LOOP])

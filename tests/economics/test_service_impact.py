@@ -1,4 +1,4 @@
-"""Tests for building SROI inputs from service use (wellbeing_lib.economics).
+"""Tests for wellbeing_lib.economics.service_impact: SROI inputs from service use.
 
 ``impact_map_from_service_use``, ``implied_deadweight``, ``quantity_distributions`` and
 ``quantity_ranges`` turn a :func:`service_use_change` result (referred vs comparison) into an
@@ -18,6 +18,7 @@ from wellbeing_lib.errors import InvalidValueError
 
 Z975 = 1.959963984540054  # 97.5th percentile of the standard normal
 
+
 # Two referred clients (a, b) and two comparison clients (c, d).
 #   GP:  referred 5→3, 4→1 (changes −2, −3, mean −2.5); comparison 3→2, 2→2 (−1, 0, mean −0.5)
 #        difference-in-differences D = −2.5 − (−0.5) = −2 per client → 2 × 2 = 4 avoided
@@ -34,14 +35,20 @@ USE = pd.DataFrame(
         "ae": [1, 0, 0, 1, 1, 1, 0, 1],
     }
 )
+
+
 COSTS = {
     "gp": {"cost": 50.0, "price_year": "2024/25", "source": "test: GP appointment"},
     "ae": {"cost": 200.0, "price_year": "2024/25", "source": "test: A&E attendance"},
 }
+
+
 LABELS = {
     "gp": ("NHS", "Fewer GP appointments", "fiscal_non_cashable"),
     "ae": ("NHS", "Fewer A&E attendances", "fiscal_cashable"),
 }
+
+
 SETTINGS = {"duration": 1, "displacement": 0.1, "attribution": 0.25, "drop_off": 0.5}
 
 
@@ -163,7 +170,7 @@ def test_quantity_distributions_match_the_bootstrap_intervals(use):
 
 def test_quantity_distributions_use_the_results_confidence_level():
     res = ec.service_use_change(USE, services=["gp"], group="group", unit_costs=COSTS,
-                                n_boot=2000, random_state=1, alpha=0.5)
+                                n_boot=2000, random_state=1, ci=0.5)
     d = res.difference.iloc[0]
     _, _, sd = ec.quantity_distributions(res, {"gp": LABELS["gp"]})["quantity"][
         ("NHS", "Fewer GP appointments")]
