@@ -214,5 +214,10 @@ def test_reports_list_the_triangulation_rules_they_were_given(tmp_path):
     assert tri[ENV][1:3] == ("partial agreement", "mixed")
     about = dict(book["About"].iter_rows(min_row=2, values_only=True))
     assert about["triangulation rules"].startswith("self_high=3.6, self_low=1.5,")
-    with pytest.raises(ValueError, match="triangulation_rules takes self_high"):
+    with pytest.raises(InvalidValueError, match="triangulation_rules takes self_high"):
         dg.write_system_report(scores, tmp_path / "bad", triangulation_rules={"alpha": 0.05})
+    # a triangulation made with other rules than the ones listed is refused, not misreported
+    with pytest.raises(InvalidValueError, match="not made with the rules this report lists"):
+        dg.write_system_report(scores, tmp_path / "mismatch", survey=survey,
+                               triangulation=stricter)
+    assert not (tmp_path / "mismatch").exists()

@@ -262,8 +262,9 @@ def _triangulation_rules(given, *, year, quartile_rule: str, min_completeness: f
     given = dict(given or {})
     unknown = [k for k in given if k not in _TRIANGULATION_THRESHOLDS]
     if unknown:
-        raise ValueError(f"triangulation_rules takes {', '.join(_TRIANGULATION_THRESHOLDS)}; "
-                         f"got {', '.join(map(str, unknown))}")
+        raise InvalidValueError(
+            f"triangulation_rules takes {', '.join(_TRIANGULATION_THRESHOLDS)}",
+            expected="thresholds of triangulate()", found=unknown)
     th = {**_TRIANGULATION_THRESHOLDS, **given}
     return {
         "self_high": th["self_high"], "self_low": th["self_low"],
@@ -306,10 +307,14 @@ def _report_inputs(data, *, survey, networks, triangulation, triangulation_rules
     positions = (survey_position(survey, year=year, quartile_rule=quartile_rule)
                  if survey is not None else None)
     views = read_staff_networks(networks) if networks is not None else None
-    if triangulation is None:
-        triangulation = triangulate(
-            scores, survey=survey, networks=networks, element_map=element_map, scale=scale,
-            **rules)
+    if triangulation is None or survey is not None or networks is not None:
+        made = triangulate(scores, survey=survey, networks=networks, element_map=element_map,
+                           scale=scale, **rules)
+        if triangulation is None:
+            triangulation = made
+        else:
+            _check_triangulation(triangulation, made, survey=survey is not None,
+                                 networks=networks is not None)
     findings = diagnostic_findings(scores, summary=summary, triangulation=triangulation,
                                    gaps=focus_gaps, staging=staging, scale=scale)
     settings = {"year": year, "start": start, "quartile_rule": quartile_rule,
@@ -321,6 +326,39 @@ def _report_inputs(data, *, survey, networks, triangulation, triangulation_rules
         codes=codes, stems=_file_stems(orgs, codes),
         inputs=_input_paths(data, survey, networks, organisations, element_map),
         settings=settings, rules=rules)
+
+
+def _check_triangulation(given: pd.DataFrame, made: pd.DataFrame, *, survey: bool,
+                         networks: bool) -> None:
+    """Refuse a triangulation whose stances differ from what the listed rules give.
+
+    The About sheet states the rules; a triangulation made with other thresholds would make
+    that statement false.  ``made`` is recomputed under the listed rules from the sources
+    this call was given, so only what those sources decide is compared: the self-assessment
+    stance always, the survey and network stances when their data were given, and the
+    convergence code when both were.
+    """
+    keys = ["organisation", "element"]
+    columns = (["self_stance"] + (["survey_stance"] if survey else [])
+               + (["network_stance"] if networks else []) + (["code"] if survey and networks
+                                                              else []))
+    require_columns(given, [*keys, *columns], what="triangulation")
+    both = given[[*keys, *columns]].merge(made[[*keys, *columns]], on=keys, how="outer",
+                                          suffixes=("_given", "_rules"), indicator=True)
+    found = []
+    for col in columns:
+        a, b = both[f"{col}_given"].astype("str"), both[f"{col}_rules"].astype("str")
+        for r in both[(both["_merge"] != "both") | (a != b)].head(5).itertuples():
+            found.append(f"{r.organisation} / {r.element} {col}: given "
+                         f"{getattr(r, col + '_given')}, rules give {getattr(r, col + '_rules')}")
+    if found:
+        raise InvalidValueError(
+            "the triangulation was not made with the rules this report lists",
+            column=columns,
+            expected="a triangulate() table made with the thresholds given as "
+                     "triangulation_rules",
+            found=found[:5],
+        )
 
 
 def _check_out_dir(out_dir, inputs: set) -> Path:
@@ -564,6 +602,9 @@ def write_org_reports(
         ones to make it with.  The *About* sheet lists them with ``year``,
         ``quartile_rule`` and ``min_completeness`` (this call's), so pass here
         whatever thresholds you gave :func:`triangulate`.
+        With ``survey`` or ``networks`` the codes are recomputed under these
+        rules, and a ``triangulation`` that differs raises
+        :class:`InvalidValueError`, so the sheet never misstates them.
     organisations : DataFrame, str or Path, optional
         A table with ``organisation`` and optionally ``org_code`` (file names) and
         ``staff_groups_employed`` (so evidence gaps ignore groups not employed), as
@@ -622,13 +663,14 @@ def write_org_reports(
     """
     from tqdm.auto import tqdm
 
-    out = _check_out_dir(out_dir, _input_paths(data, survey, networks, organisations,
-                                               element_map))
     ctx = _report_inputs(data, survey=survey, networks=networks, triangulation=triangulation,
                          triangulation_rules=triangulation_rules, organisations=organisations,
                          year=year, start=start, as_of=as_of, element_map=element_map,
                          focus_groups=focus_groups, min_completeness=min_completeness,
                          quartile_rule=quartile_rule, scale=scale)
+    # the folder is made only once every input has been read and checked
+    out = _check_out_dir(out_dir, _input_paths(data, survey, networks, organisations,
+                                               element_map))
     orgs = _chosen_organisations(ctx, only)
     parts = _org_parts(ctx)
     rows = []
@@ -778,13 +820,14 @@ def write_system_report(
     >>> files["file"].tolist()
     ['diagnostic_system_themes.xlsx', 'diagnostic_system_themes.html']
     """
-    out = _check_out_dir(out_dir, _input_paths(data, survey, networks, organisations,
-                                               element_map))
     ctx = _report_inputs(data, survey=survey, networks=networks, triangulation=triangulation,
                          triangulation_rules=triangulation_rules, organisations=organisations,
                          year=year, start=start, as_of=as_of, element_map=element_map,
                          focus_groups=focus_groups, min_completeness=min_completeness,
                          quartile_rule=quartile_rule, scale=scale)
+    # the folder is made only once every input has been read and checked
+    out = _check_out_dir(out_dir, _input_paths(data, survey, networks, organisations,
+                                               element_map))
     stem = re.sub(r"[^0-9A-Za-z_.-]+", "_", str(name)).strip("._") or "diagnostic_system_themes"
     themes = _system_themes(ctx, top)
     sheets = _system_sheets(ctx, themes)
