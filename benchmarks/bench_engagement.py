@@ -24,7 +24,7 @@ Three timings (best of R runs; the slow codebook peer runs once), each printed a
    share| of each result is printed, and the largest difference between the two sets
    of weights (each divided by its mean).
 3. **Krippendorff's alpha** - 10,000 units x 5 coders (nominal, 4 categories, 10% missing):
-   :func:`wellbeing_lib.engagement.krippendorff_alpha` from the tidy long table with
+   :func:`wellbeing_lib.stats.krippendorff_alpha` from the tidy long table with
    ``n_boot=0`` (validation, reshaping and the point estimate) beside a direct call of
    ``krippendorff.alpha`` on the ready-made coders x units matrix.  Both values printed.
 
@@ -40,7 +40,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from wellbeing_lib.engagement import apply_codebook, krippendorff_alpha, load_codebook, rake
+from wellbeing_lib.engagement import apply_codebook, load_codebook, rake
+from wellbeing_lib.stats import krippendorff_alpha
 
 CODEBOOK_TARGET = 5.0
 

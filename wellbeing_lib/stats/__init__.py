@@ -1,11 +1,14 @@
-"""Statistics shared by several domains: intervals and reliability.
+"""Statistics shared by several domains: intervals, reliability and inter-rater agreement.
 
 ==================  ===============================================================
 ``intervals``       proportions with Wilson (and other) intervals; means with t intervals
 ``reliability``     Cronbach's alpha with the Feldt interval
+``agreement``       inter-rater agreement on a units x coders table: percent agreement,
+                    Cohen's kappa, Krippendorff's alpha (bootstrap CI)
 ==================  ===============================================================
 
-Every function that gives an interval takes ``ci=0.95`` (the confidence level).
+Every function that gives an interval takes ``ci=0.95`` (the confidence level); every
+bootstrap takes ``random_state`` (default 0).
 
 Example
 -------
@@ -16,7 +19,30 @@ Example
 1  12   40        0.30  0.1807   0.4543
 """
 
+from .agreement import (
+    KAPPA_WEIGHTS,
+    LEVELS,
+    binary_alpha,
+    cohens_kappa,
+    cohens_kappa_table,
+    krippendorff_alpha,
+    percent_agreement,
+    reliability_matrix,
+)
 from .intervals import CI_METHODS, mean_ci, proportion_ci
 from .reliability import cronbach_alpha
 
-__all__ = ["proportion_ci", "mean_ci", "cronbach_alpha", "CI_METHODS"]
+__all__ = [
+    "proportion_ci",
+    "mean_ci",
+    "cronbach_alpha",
+    "CI_METHODS",
+    "reliability_matrix",
+    "percent_agreement",
+    "cohens_kappa",
+    "krippendorff_alpha",
+    "cohens_kappa_table",
+    "binary_alpha",
+    "LEVELS",
+    "KAPPA_WEIGHTS",
+]

@@ -23,16 +23,32 @@ from wellbeing_lib import engagement as en
 from wellbeing_lib.io import read_table
 from wellbeing_lib.privacy import redact_pii
 
-COMMITTED = Path(__file__).resolve().parents[1] / "data"
+COMMITTED = Path(__file__).resolve().parents[2] / "data"
+
+
 NAME = "engagement_self_assessment"
+
+
 EXPORT_CSV = COMMITTED / "self_assessment_online.csv"
+
+
 EXPORT_XLSX = COMMITTED / "self_assessment_online.xlsx"
+
+
 NOTES_CSV = COMMITTED / "self_assessment_telephone.csv"
+
+
 FILES = ["self_assessment_telephone.csv", "self_assessment_online_answers.csv",
          "self_assessment_online.csv", "self_assessment_online.xlsx"]
+
+
 METADATA = ["respondent_id", "collector_id", "start_date", "end_date", "ip_address",
             "email_address", "first_name", "last_name", "custom_data_1"]
+
+
 TYPE_COLUMN = "which_of_these_best_describes_the"
+
+
 #: the area each area's comments should mostly be about (a theme of the codebook)
 OWN_THEME = {"A1": "Transparency", "A2": "Public information", "A3": "Communication",
              "A4": "Dialogue with representatives", "A5": "Partners", "A6": "Using insight",
@@ -90,7 +106,7 @@ def test_generation_is_byte_identical_to_the_committed_files(tmp_path):
 
 
 def test_other_seed_gives_other_answers_in_the_same_layout():
-    default, other = ds.generate(NAME), ds.generate(NAME, seed=7)
+    default, other = ds.generate(NAME), ds.generate(NAME, random_state=7)
     a, b = default["self_assessment_online_answers"], other["self_assessment_online_answers"]
     assert not a["text"].equals(b["text"])
     assert a["box"].tolist() == b["box"].tolist()

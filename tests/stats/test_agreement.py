@@ -1,4 +1,5 @@
-"""Inter-coder reliability (wellbeing_lib.engagement) against published and hand-computed values."""
+"""Inter-rater agreement (wellbeing_lib.stats.agreement) against published and hand-computed values.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +9,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wellbeing_lib import engagement as eng
-from wellbeing_lib.engagement import (
-    code_reliability,
+from wellbeing_lib.errors import (
+    DuplicateKeyError,
+    InvalidValueError,
+    UnmatchedRecordsError,
+)
+from wellbeing_lib.stats import (
+    agreement,
+    binary_alpha,
     cohens_kappa,
+    cohens_kappa_table,
     krippendorff_alpha,
     percent_agreement,
+    proportion_ci,
     reliability_matrix,
 )
-from wellbeing_lib.errors import DuplicateKeyError, InvalidValueError, UnmatchedRecordsError
 
 # Krippendorff (2011) "Computing Krippendorff's Alpha-Reliability", section C (4 observers x
 # 12 units, missing values).  The same matrix is in the krippendorff package's docstring
@@ -118,7 +125,6 @@ def test_percent_agreement_by_hand_kripp(kripp):
     assert out["percent_agreement"] == pytest.approx(100 * 8 / 11)
     # coder pairs: 3 + 8 x 6 + 3 + 1 = 55; agreeing: 3+3+6+6+6+0+6+3+6+3+1 = 43
     assert out["pairwise_agreement"] == pytest.approx(100 * 43 / 55)
-    from wellbeing_lib.stats import proportion_ci
 
     wilson = proportion_ci(8, 11).iloc[0]
     assert out["ci_low"] == pytest.approx(100 * wilson["ci_low"])
@@ -157,6 +163,8 @@ def test_two_coder_agreement_and_kappa_match_direct_formulas(pairs):
 # se 0.07, weighted kappa 0.57.  Table 14.3, MAST (rows) x RAST (columns), 363 sera:
 # kappa 0.32 (95% CI 0.26 to 0.38), weighted kappa 0.56.  Table 14.4: kappa 0.38, 0.60.
 ALTMAN_14_2 = [[21, 12, 0, 0], [4, 17, 1, 0], [3, 9, 15, 2], [0, 0, 0, 1]]
+
+
 ALTMAN_14_3 = [[86, 3, 14, 0, 2], [26, 0, 10, 4, 0], [20, 2, 22, 4, 1],
                [11, 1, 37, 16, 14], [3, 0, 15, 24, 48]]
 
@@ -284,12 +292,12 @@ def test_alpha_bootstrap_ci_contains_estimate_and_is_seeded(kripp):
 
 
 @pytest.mark.parametrize("level", list(KRIPP_2011_ALPHA))
-@pytest.mark.parametrize("max_cells", [eng._MAX_CELLS, 10])
+@pytest.mark.parametrize("max_cells", [agreement._MAX_CELLS, 10])
 def test_bootstrap_formulas_reproduce_alpha_without_resampling(kripp, monkeypatch, level,
                                                                max_cells):
     """With every unit drawn exactly once, each 'resample' must give the package's alpha."""
-    monkeypatch.setattr(eng, "_draw_weights", lambda rng, b, n: np.ones((b, n)))
-    monkeypatch.setattr(eng, "_MAX_CELLS", max_cells)  # 10 forces the per-resample paths
+    monkeypatch.setattr(agreement, "_draw_weights", lambda rng, b, n: np.ones((b, n)))
+    monkeypatch.setattr(agreement, "_MAX_CELLS", max_cells)  # 10 forces the per-resample paths
     out = krippendorff_alpha(kripp, level=level, n_boot=5, random_state=0).iloc[0]
     assert out["ci_low"] == pytest.approx(out["alpha"], abs=1e-12)
     assert out["ci_high"] == pytest.approx(out["alpha"], abs=1e-12)
@@ -308,155 +316,72 @@ def test_memory_light_point_estimate_matches_package(monkeypatch, level):
                          "value": mat.ravel()})
     direct = krippendorff.alpha(mat, level_of_measurement=level)
     assert krippendorff_alpha(long, level=level, n_boot=0)["alpha"].iloc[0] == pytest.approx(direct)
-    monkeypatch.setattr(eng, "_PACKAGE_CELLS", 0)  # force the memory-light path
+    monkeypatch.setattr(agreement, "_PACKAGE_CELLS", 0)  # force the memory-light path
     assert krippendorff_alpha(long, level=level, n_boot=0)["alpha"].iloc[0] == pytest.approx(direct)
 
 
-# ---------------------------------------------------------------- multi-code reliability
-def make_codings() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Two coders, six answers; B never saw answer 6; B coded 'lonely' twice in answer 2."""
-    rows = [
-        (1, "lonely", "A"), (1, "access", "A"), (2, "lonely", "A"), (4, "access", "A"),
-        (5, "lonely", "A"), (5, "cost", "A"), (6, "lonely", "A"),
-        (1, "lonely", "B"), (2, "lonely", "B"), (2, "lonely", "B"), (3, "access", "B"),
-        (4, "access", "B"), (5, "lonely", "B"),
-    ]
-    codings = pd.DataFrame(rows, columns=["respondent", "code", "coder"]).assign(question="q1")
-    seen = pd.DataFrame({"respondent": [1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5],
-                         "question": "q1", "coder": ["A"] * 6 + ["B"] * 5})
-    return codings, seen
+def test_alpha_default_random_state_is_a_fixed_seed(kripp):
+    first = krippendorff_alpha(kripp, n_boot=100)
+    pd.testing.assert_frame_equal(first, krippendorff_alpha(kripp, n_boot=100))
+    pd.testing.assert_frame_equal(first, krippendorff_alpha(kripp, n_boot=100, random_state=0))
+    with pytest.raises(InvalidValueError, match="confidence level"):
+        krippendorff_alpha(kripp, ci=95)
 
 
-def kappa_2x2(a, b, c, d):
-    n = a + b + c + d
-    p_o = (a + d) / n
-    p_e = ((a + b) / n) * ((a + c) / n) + ((c + d) / n) * ((b + d) / n)
-    return (p_o - p_e) / (1 - p_e)
+# ---------------------------------------------------------------- ready-made tables
+def test_cohens_kappa_table_matches_cohens_kappa_and_takes_a_stack():
+    one = cohens_kappa_table(ALTMAN_14_2)
+    via_long = cohens_kappa(table_to_long(ALTMAN_14_2)).iloc[0]
+    assert list(one.columns) == ["kappa", "se", "ci_low", "ci_high"] and len(one) == 1
+    for col in one.columns:
+        assert one[col].iloc[0] == pytest.approx(via_long[col])
+    assert round(cohens_kappa_table(ALTMAN_14_2, weights="linear")["kappa"].iloc[0], 2) == 0.57
+    # Altman Table 14.4 (a), (b); a table with one category only has no kappa
+    stack = cohens_kappa_table([[[70, 10], [10, 10]], [[40, 10], [10, 40]], [[5, 0], [0, 0]]])
+    assert stack["kappa"].tolist()[:2] == pytest.approx([0.375, 0.60])
+    assert stack.iloc[2].isna().all()
+    wide = cohens_kappa_table(ALTMAN_14_2, ci=0.99).iloc[0]
+    assert wide["ci_high"] - wide["ci_low"] == pytest.approx(
+        (one["ci_high"].iloc[0] - one["ci_low"].iloc[0]) * 2.5758293 / 1.9599640, rel=1e-6)
+    with pytest.raises(ValueError, match="square"):
+        cohens_kappa_table([[1, 2, 3]])
+    with pytest.raises(ValueError, match="weights"):
+        cohens_kappa_table(ALTMAN_14_2, weights="cubic")
+    with pytest.raises(InvalidValueError, match="confidence level"):
+        cohens_kappa_table(ALTMAN_14_2, ci=95)
 
 
-def alpha_binary(n1, n0, disagreements):
-    """Nominal alpha, two coders, no missing: 1 - (n - 1) * D / (n0 * n1)."""
-    return 1 - (n1 + n0 - 1) * disagreements / (n1 * n0)
-
-
-def test_code_reliability_by_hand():
-    codings, seen = make_codings()
-    out = code_reliability(codings, units_coded=seen, n_boot=0).set_index("code")
-    assert list(out.index) == ["lonely", "access", "cost", eng.OVERALL]
-    assert (out["n_units"] == 5).all() and (out["n_coders"] == 2).all()  # answer 6: A only
-    assert list(out["n_any"]) == [3, 3, 1, 5]
-    # lonely: A {1,2,5}, B {1,2,5}  -> perfect agreement
-    # access: A {1,4},   B {3,4}    -> agree on 2, 4, 5; table a=1 b=1 c=1 d=2
-    # cost:   A {5},     B {}       -> agree on 1-4;    table a=0 b=1 c=0 d=4
-    np.testing.assert_allclose(out["percent_agreement"], [100, 60, 80, 100 * 12 / 15])
-    expected_kappa = [kappa_2x2(3, 0, 0, 2), kappa_2x2(1, 1, 1, 2), kappa_2x2(0, 1, 0, 4),
-                      kappa_2x2(4, 2, 1, 8)]
-    np.testing.assert_allclose(out["kappa"], expected_kappa)
-    np.testing.assert_allclose(expected_kappa, [1, 1 / 6, 0, 4 / 7])
-    expected_alpha = [1.0, alpha_binary(4, 6, 2), alpha_binary(1, 9, 1), alpha_binary(11, 19, 3)]
-    np.testing.assert_allclose(out["alpha"], expected_alpha)
-    np.testing.assert_allclose(expected_alpha, [1, 0.25, 0, 1 - 87 / 209])
-    assert (out["alpha_level"] == "nominal").all()
-    assert out["kappa_se"].notna()[:3].all() and np.isnan(out.loc[eng.OVERALL, "kappa_se"])
-    assert "not independent" in out.loc[eng.OVERALL, "note"]
-    assert np.isnan(out["alpha_ci_low"]).all() and (out["n_boot"] == 0).all()
-
-
-def test_code_reliability_matches_single_variable_functions():
-    codings, seen = make_codings()
-    out = code_reliability(codings, units_coded=seen, n_boot=0).set_index("code")
-    # the 'access' decisions as a one-variable table (1 applied, 0 not) over answers 1-5
-    a = [1, 0, 0, 1, 0]
-    b = [0, 0, 1, 1, 0]
-    long = pd.DataFrame({"unit": list(range(1, 6)) * 2, "coder": ["A"] * 5 + ["B"] * 5,
-                         "value": a + b})
-    assert out.loc["access", "alpha"] == pytest.approx(
-        krippendorff_alpha(long, n_boot=0)["alpha"].iloc[0])
-    single = cohens_kappa(long).iloc[0]
-    assert out.loc["access", "kappa"] == pytest.approx(single["kappa"])
-    assert out.loc["access", "kappa_se"] == pytest.approx(single["se"])
-
-
-def test_code_reliability_default_assumes_every_coder_saw_every_unit():
-    codings, _ = make_codings()
-    out = code_reliability(codings, n_boot=0).set_index("code")
-    # answer 6 now counts as seen by B with no codes: lonely A {1,2,5,6} vs B {1,2,5}
-    assert (out["n_units"] == 6).all()
-    assert out.loc["lonely", "percent_agreement"] == pytest.approx(100 * 5 / 6)
-    assert out.loc["lonely", "kappa"] == pytest.approx(kappa_2x2(3, 1, 0, 2))
-    # a table of all answers without a coder column: every coder saw them all (adds answer 7)
-    answers = pd.DataFrame({"respondent": range(1, 8), "question": "q1"})
-    more = code_reliability(codings, units_coded=answers, n_boot=0).set_index("code")
-    assert (more["n_units"] == 7).all()
-    assert more.loc["cost", "percent_agreement"] == pytest.approx(100 * 6 / 7)
-
-
-def test_code_reliability_codebook_codes_and_three_coders():
-    codings, seen = make_codings()
-    extra = pd.DataFrame({"respondent": [1, 2, 5], "code": ["lonely"] * 3, "coder": "C",
-                          "question": "q1"})
-    three = pd.concat([codings, extra], ignore_index=True)
-    seen3 = pd.concat([seen, pd.DataFrame({"respondent": range(1, 6), "question": "q1",
-                                           "coder": "C"})], ignore_index=True)
-    out = code_reliability(three, units_coded=seen3, codes=["lonely", "access", "cost", "self-care"],
-                           n_boot=0).set_index("code")
-    assert out["kappa"].isna().all()
-    assert out["note"].str.contains("exactly two coders").all()
-    assert (out["n_coders"] == 3).all()
-    # C never applied 'access': all three agree only on answers 2 and 5 (4: A, B yes, C no)
-    assert out.loc["access", "percent_agreement"] == pytest.approx(40)
-    assert out.loc["lonely", "alpha"] == pytest.approx(1.0)
-    # three-coder alpha for 'access' equals the one-variable alpha on the same decisions
-    long = pd.DataFrame({"unit": list(range(1, 6)) * 3, "coder": np.repeat(["A", "B", "C"], 5),
-                         "value": [1, 0, 0, 1, 0] + [0, 0, 1, 1, 0] + [0] * 5})
-    assert out.loc["access", "alpha"] == pytest.approx(
-        krippendorff_alpha(long, n_boot=0)["alpha"].iloc[0])
-    # a codebook code nobody used: 100% agreement, no kappa/alpha, and a note saying why
-    unused = out.loc["self-care"]
-    assert unused["n_any"] == 0 and unused["percent_agreement"] == 100
-    assert np.isnan(unused["alpha"]) and "no variation" in unused["note"]
-
-
-def test_code_reliability_bootstrap_seeded():
-    codings, seen = make_codings()
-    first = code_reliability(codings, units_coded=seen, n_boot=200, random_state=4)
-    again = code_reliability(codings, units_coded=seen, n_boot=200, random_state=4)
-    pd.testing.assert_frame_equal(first, again)
-    out = first.set_index("code")
-    for code in ("access", eng.OVERALL):
-        row = out.loc[code]
-        assert row["alpha_ci_low"] <= row["alpha"] <= row["alpha_ci_high"]
-        assert 0 < row["n_boot"] <= 200
-    # lonely agrees perfectly: every defined resample gives 1; resamples without variation
-    # are dropped and reported
-    assert out.loc["lonely", "alpha_ci_low"] == out.loc["lonely", "alpha_ci_high"] == 1.0
-    dropped = 200 - out.loc["cost", "n_boot"]
-    assert dropped > 0 and f"{dropped} of 200" in out.loc["cost", "note"]
-
-
-def test_code_reliability_errors():
-    codings, seen = make_codings()
-    with pytest.raises(UnmatchedRecordsError, match="did not see") as err:
-        code_reliability(codings, units_coded=seen[seen["respondent"] != 4], n_boot=0)
-    assert sorted(err.value.rows) == [3, 11]  # answer 4 coded by A (row 3) and B (row 11)
-    with pytest.raises(InvalidValueError, match="code not in codes"):
-        code_reliability(codings, codes=["lonely", "access"], n_boot=0)
-    with pytest.raises(InvalidValueError, match="missing unit label"):
-        code_reliability(codings.assign(question=None), n_boot=0)
-    with pytest.raises(InvalidValueError, match="coder not found"):
-        code_reliability(codings, coders=["A", "Z"], n_boot=0)
-    solo = codings[codings["coder"] == "A"]
-    with pytest.raises(InvalidValueError, match="two or more coders"):
-        code_reliability(solo, n_boot=0)
-
-
-def test_code_reliability_coder_who_applied_nothing():
-    codings, seen = make_codings()
-    only_a = codings[codings["coder"] == "A"]
-    with pytest.raises(InvalidValueError, match="units_coded"):
-        code_reliability(only_a, coders=["A", "B"], n_boot=0)
-    out = code_reliability(only_a, units_coded=seen, n_boot=0).set_index("code")
-    # B saw answers 1-5 and applied nothing: cost A {5} vs B {} as before; lonely A {1,2,5}
-    assert (out["n_coders"] == 2).all() and (out["n_units"] == 5).all()
-    assert out.loc["lonely", "percent_agreement"] == pytest.approx(40)
-    assert out.loc["lonely", "kappa"] == pytest.approx(kappa_2x2(0, 3, 0, 2))
+def test_binary_alpha_matches_krippendorff_alpha_per_variable_and_pooled():
+    rng = np.random.default_rng(8)
+    truth = rng.random((3, 1, 30)) < [[[0.2]], [[0.5]], [[0.7]]]
+    present = truth ^ (rng.random((3, 3, 30)) < 0.15)  # 3 variables x 3 coders x 30 units
+    counts = np.stack([3 - present.sum(axis=1), present.sum(axis=1)], axis=-1)
+    out = binary_alpha(counts, n_boot=0)
+    assert list(out.columns) == ["alpha", "ci_low", "ci_high", "n_boot"] and len(out) == 4
+    coder, unit = np.meshgrid(["A", "B", "C"], np.arange(30), indexing="ij")
+    for v in range(3):
+        long = pd.DataFrame({"unit": unit.ravel(), "coder": coder.ravel(),
+                             "value": present[v].ravel().astype(int)})
+        assert out["alpha"].iloc[v] == pytest.approx(
+            krippendorff_alpha(long, n_boot=0)["alpha"].iloc[0])
+    pooled = pd.DataFrame({"unit": np.repeat(np.arange(3), 90) * 100 + np.tile(unit.ravel(), 3),
+                           "coder": np.tile(coder.ravel(), 3),
+                           "value": present.ravel().astype(int)})
+    assert out["alpha"].iloc[3] == pytest.approx(
+        krippendorff_alpha(pooled, n_boot=0)["alpha"].iloc[0])
+    assert out["ci_low"].isna().all() and (out["n_boot"] == 0).all()
+    # one bootstrap for all variables: seeded (default 0), the estimate inside the interval
+    boot = binary_alpha(counts, n_boot=300)
+    pd.testing.assert_frame_equal(boot, binary_alpha(counts, n_boot=300, random_state=0))
+    assert not boot.equals(binary_alpha(counts, n_boot=300, random_state=1))
+    assert (boot["ci_low"] <= boot["alpha"]).all() and (boot["alpha"] <= boot["ci_high"]).all()
+    assert binary_alpha(counts, ci=None)["ci_low"].isna().all()
+    # a variable nobody marked present has no alpha
+    none = binary_alpha(np.concatenate([counts, [[[3, 0]] * 30]]), n_boot=0)
+    assert np.isnan(none["alpha"].iloc[3]) and none["alpha"].iloc[:3].notna().all()
+    with pytest.raises(ValueError, match="shape"):
+        binary_alpha(counts[..., :1])
+    with pytest.raises(ValueError, match="two or more coders"):
+        binary_alpha([[[1, 0], [1, 1]]])
+    with pytest.raises(ValueError, match="n_boot"):
+        binary_alpha(counts, n_boot=-1)
