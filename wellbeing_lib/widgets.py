@@ -16,11 +16,18 @@ import pandas as pd
 
 from .validation import require_columns
 
-__all__ = ["group_summary", "group_explorer"]
+__all__ = [
+    "group_summary",
+    "group_explorer",
+    "outcomes_explorer",
+    "sroi_panel",
+    "diagnostic_explorer",
+    "theme_explorer",
+]
 
 
 def group_summary(
-    data: pd.DataFrame, *, value: str, by: str, suppress: bool = True, alpha: float = 0.05
+    data: pd.DataFrame, *, value: str, by: str, suppress: bool = True, ci: float = 0.95
 ) -> pd.DataFrame:
     """Count, mean, SD and t-interval of ``value`` by ``by``, small counts suppressed.
 
@@ -41,7 +48,7 @@ def group_summary(
     from .privacy import suppress_rows
     from .stats import mean_ci
 
-    table = mean_ci(data, value=value, by=by, ci=1 - alpha)
+    table = mean_ci(data, value=value, by=by, ci=ci)
     if suppress:
         table = suppress_rows(table, counts=["n"], derived=["mean", "sd", "ci_low", "ci_high"])
     return table
@@ -92,7 +99,8 @@ def group_explorer(
         from IPython.display import display
 
         from .privacy import publish
-        from .reporting.figures import whiskers
+        from .reporting.figures import get_axes, whiskers
+        from .reporting.palette import NHS_BLUE
 
         table = group_summary(data, value=measure.value, by=group.value, suppress=suppress)
         box.current_table = table
@@ -101,12 +109,13 @@ def group_explorer(
             display(publish(table).round(2) if suppress else table.round(2))
         plot_out.clear_output(wait=True)
         with plot_out:
-            fig, ax = plt.subplots(figsize=(7, 3.5))
+            ax = get_axes(None, figsize=(7, 3.5))
+            fig = ax.figure
             shown = table.dropna(subset=["mean"])
             ax.errorbar(
                 shown["mean"], shown[group.value].astype(str),
                 xerr=whiskers(shown["mean"], shown["ci_low"], shown["ci_high"]),
-                fmt="o", color="#005EB8", capsize=3,
+                fmt="o", color=NHS_BLUE, capsize=3,
             )
             ax.set_xlabel(f"mean {labels.get(measure.value, measure.value)} (95% CI)")
             ax.set_ylabel(labels.get(group.value, group.value))
@@ -178,6 +187,7 @@ def sroi_panel(
     import ipywidgets as w
 
     from . import economics as ec
+    from .reporting.figures import get_axes
 
     base_map = ec.validate_impact_map(impact_map)
     settings = {"first_year_discounted": first_year_discounted, "price_year": price_year,
@@ -221,6 +231,7 @@ def sroi_panel(
 
     def show(result) -> None:
         import matplotlib.pyplot as plt
+        from IPython import get_ipython
 
         box.current_result = result
         box.overrides = {k: sliders[k].value for k in sliders if k in moved}
@@ -233,16 +244,13 @@ def sroi_panel(
             f"net present value £{result.net_present_value:,.0f}, payback {payback}"
             f"<br><small>{what}</small>"
         )
-        from IPython import get_ipython
-
         if get_ipython() is not None:  # outside a kernel clear_output would print to stdout
             plot_out.clear_output(wait=True)
         with plot_out:
-            fig, ax = plt.subplots(figsize=(8, 4))
-            ec.plot_sroi_waterfall(result, ax=ax)
-            fig.tight_layout()
+            ax = ec.plot_sroi_waterfall(result, ax=get_axes(None, figsize=(8, 4)))
+            ax.figure.tight_layout()
             plt.show()
-            plt.close(fig)
+            plt.close(ax.figure)
 
     def update(name: str, _change=None) -> None:
         if state["resetting"]:
@@ -332,6 +340,7 @@ def outcomes_explorer(
 
         from .privacy import publish
         from .reporting.charts import plot_forest
+        from .reporting.figures import get_axes
 
         rows = changes[changes["definition"].astype(str) == definition.value]
         chosen = None if measure.value == any_label else [measure.value]
@@ -347,7 +356,8 @@ def outcomes_explorer(
             display(publish(table).round(3) if suppress else table.round(3))
         plot_out.clear_output(wait=True)
         with plot_out:
-            fig, ax = plt.subplots(figsize=(7, 0.45 * len(table) + 1.5))
+            ax = get_axes(None, figsize=(7, 0.45 * len(table) + 1.5))
+            fig = ax.figure
             plot_forest(
                 table, estimate="proportion", ax=ax,
                 title=f"Improved on {measure.value} ({definition.value} change) "
@@ -418,6 +428,7 @@ def diagnostic_explorer(
     import ipywidgets as w
 
     from .diagnostic import org_profile, plot_org_profile
+    from .reporting.figures import figure_to_base64, get_axes
 
     require_columns(scores, ["organisation", "element", "completeness_pct", "mean_maturity"])
     profiles = org_profile(scores, min_completeness=min_completeness)
@@ -432,9 +443,7 @@ def diagnostic_explorer(
     box.dropdown = dropdown
 
     def update(_=None):
-        import io
-
-        import matplotlib.pyplot as plt
+        import base64
 
         org = dropdown.value
         table = profiles[profiles["organisation"] == org].reset_index(drop=True)
@@ -442,12 +451,9 @@ def diagnostic_explorer(
         box.current_organisation = org
         shown = table.drop(columns="organisation").round(2)
         table_html.value = shown.to_html(index=False, na_rep="", border=0)
-        fig, ax = plt.subplots(figsize=(8, 0.45 * len(table) + 1.6))
+        ax = get_axes(None, figsize=(8, 0.45 * len(table) + 1.6))
         plot_org_profile(table, ax=ax, scale=scale)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
-        plt.close(fig)
-        chart.value = buffer.getvalue()
+        chart.value = base64.b64decode(figure_to_base64(ax.figure, dpi=dpi))  # closes it
 
     dropdown.observe(update, names="value")
     update()
@@ -457,40 +463,28 @@ def diagnostic_explorer(
 __all__ += ["diagnostic_explorer"]
 
 
-def theme_explorer(
-    data: pd.DataFrame,
-    mentions: pd.DataFrame,
-    *,
-    groups: list[str],
-    texts: pd.DataFrame | None = None,
-    text: str = "text",
-    respondent: str = "respondent",
-    level: str = "theme",
-    codebook=None,
-    suppress: bool = True,
-    n_quotes: int = 3,
-    random_state=0,
-    max_chars: int | None = 200,
-    labels: dict[str, str] | None = None,
-):
+def theme_explorer(data: pd.DataFrame, mentions: pd.DataFrame, *, groups: list[str],
+                   texts: pd.DataFrame | None = None, text: str = "text",
+                   respondent: str = "respondent", level: str = "theme", codebook=None,
+                   suppress: bool = True, n_quotes: int = 3, random_state=0,
+                   max_chars: int | None = 200, labels: dict[str, str] | None = None):
     """Choose a theme and a grouping → who mentions it (n, %, Wilson CI), a bar chart, quotes.
 
     For the chosen theme (or code, ``level="code"``) and grouping column the panel shows:
 
-    * the table of :func:`wellbeing_lib.engagement.theme_frequency` for each category of
-      the group: ``n`` respondents mentioning the theme out of ``N``, the percentage and
-      its Wilson 95% interval - small counts suppressed (1–7 withheld, others rounded to
-      the nearest 5, the percentage and interval withheld with them) unless
-      ``suppress=False``;
+    * the table of :func:`wellbeing_lib.engagement.theme_frequency` for each category of the
+      group: ``n`` respondents mentioning the theme out of ``N``, the percentage and its
+      Wilson 95% interval - small counts suppressed (1–7 withheld, others rounded to the
+      nearest 5, the percentage and interval withheld with them) unless ``suppress=False``;
     * a bar chart of the percentages with their intervals across the categories, in the
-      table's (sorted) order, so a trend (e.g. by IMD quintile) can be read; suppressed
-      bars are marked "*";
+      table's (sorted) order, so a trend (e.g. by IMD quintile) can be read; suppressed bars
+      are marked "*";
     * the test of "same percentage in every category" from
       :func:`~wellbeing_lib.engagement.compare_groups` (chi-square, or Fisher for two small
       groups), with the p-value Holm-corrected over all themes of the codebook;
-    * ``n_quotes`` example answers mentioning the theme, chosen reproducibly and with
-      personal details redacted (:func:`~wellbeing_lib.engagement.exemplar_quotes`), with
-      the category of the person quoted.
+    * ``n_quotes`` example answers mentioning the theme, chosen reproducibly and with personal
+      details redacted (:func:`~wellbeing_lib.engagement.exemplar_quotes`), with the category
+      of the person quoted.
 
     Parameters
     ----------
@@ -499,22 +493,16 @@ def theme_explorer(
         when ``texts`` is not given).
     mentions : DataFrame
         Output of :func:`wellbeing_lib.engagement.apply_codebook`.
-    groups : list of str
-        Columns offered in the "Group by" dropdown.
-    texts : DataFrame, optional
-        The answers that were coded (unit columns and ``text``); default ``data``.
-    text, respondent, level, codebook
-        As in :func:`~wellbeing_lib.engagement.theme_frequency` and
-        :func:`~wellbeing_lib.engagement.exemplar_quotes`.
+    groups, labels : list of str, dict
+        Columns offered in the "Group by" dropdown, and display names for them.
+    texts, text, respondent, level, codebook
+        The answers that were coded (default ``data``) and the rest as in
+        :func:`~wellbeing_lib.engagement.theme_frequency` and ``exemplar_quotes``.
     suppress : bool, default True
         Publish-ready table (small counts suppressed).
-    n_quotes : int, default 3
-    random_state : int, default 0
-        Seed of the choice of quotes.
-    max_chars : int or None, default 200
-        Longer quotes are shortened around the matched words.
-    labels : dict, optional
-        Display names for the group columns.
+    n_quotes, random_state, max_chars : int, int, int or None
+        Quotes per theme (default 3), the seed of their choice (default 0) and the length
+        beyond which a quote is shortened around the matched words (default 200).
 
     Returns
     -------
@@ -537,9 +525,11 @@ def theme_explorer(
     0  public  20  20    100.0
     1   staff   0  20      0.0
     """
+    import functools
+
     import ipywidgets as w
 
-    from .engagement import _all_labels, compare_groups, exemplar_quotes, theme_frequency
+    from .engagement import compare_groups, exemplar_quotes, theme_frequency, theme_labels
     from .errors import InvalidValueError
     from .validation import check_unique
 
@@ -548,31 +538,26 @@ def theme_explorer(
         raise InvalidValueError("no grouping column given", expected="groups=['column', ...]")
     require_columns(data, [respondent, *groups], what="theme explorer data")
     check_unique(data, respondent)
-    texts = data if texts is None else texts
-    labels = labels or {}
-    themes = _all_labels(mentions, level, codebook)
-    quotes = exemplar_quotes(texts, mentions, text=text, level=level, n=n_quotes,
-                             random_state=random_state, max_chars=max_chars,
-                             codebook=codebook)
+    texts, labels = (data if texts is None else texts), (labels or {})
+    themes = theme_labels(mentions, level, codebook)
+    quotes = exemplar_quotes(texts, mentions, text=text, level=level, n_quotes=n_quotes,
+                             random_state=random_state, max_chars=max_chars, codebook=codebook)
     theme_box = w.Dropdown(options=themes, description=level.capitalize())
-    group_box = w.Dropdown(options=[(labels.get(g, g), g) for g in groups],
-                           description="Group by")
+    group_box = w.Dropdown(options=[(labels.get(g, g), g) for g in groups], description="Group by")
     test_text, table_out, plot_out, quote_out = w.HTML(), w.Output(), w.Output(), w.Output()
     box = w.VBox([w.HBox([theme_box, group_box]), test_text, table_out, plot_out, quote_out])
     box.controls = {"theme": theme_box, "group": group_box}
-    cache: dict[str, tuple[pd.DataFrame, pd.DataFrame | None]] = {}
 
-    def tables(group: str):
-        if group not in cache:
-            freq = theme_frequency(data, mentions, by=group, respondent=respondent,
-                                   level=level, codebook=codebook, suppress=suppress)
-            try:
-                tests = compare_groups(data, mentions, by=group, respondent=respondent,
-                                       level=level, codebook=codebook)
-            except InvalidValueError:  # a single category: nothing to compare
-                tests = None
-            cache[group] = (freq, tests)
-        return cache[group]
+    @functools.cache
+    def tables(group: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+        freq = theme_frequency(data, mentions, by=group, respondent=respondent,
+                               level=level, codebook=codebook, suppress=suppress)
+        try:
+            tests = compare_groups(data, mentions, by=group, respondent=respondent,
+                                   level=level, codebook=codebook)
+        except InvalidValueError:  # a single category: nothing to compare
+            tests = None
+        return freq, tests
 
     def update(_=None):
         import matplotlib.pyplot as plt
@@ -581,18 +566,18 @@ def theme_explorer(
 
         from .privacy import publish
         from .reporting.charts import plot_proportions
+        from .reporting.figures import get_axes
 
         theme, group = theme_box.value, group_box.value
         name = labels.get(group, group)
         freq, tests = tables(group)
         table = freq[freq[level] == theme].reset_index(drop=True)
         box.current_table = table
+        row = pd.DataFrame() if tests is None else tests[tests[level] == theme]
+        box.current_test = row.reset_index(drop=True)
         if tests is None:
-            box.current_test = pd.DataFrame()
             test_text.value = f"<i>Only one {name} category: no comparison.</i>"
         else:
-            row = tests[tests[level] == theme].reset_index(drop=True)
-            box.current_test = row
             p, p_adj = row["p_value"].iloc[0], row["p_adjusted"].iloc[0]
             test_text.value = (
                 f"<b>{theme}</b> by {name}: {row['test'].iloc[0]} test p = {p:.3g}, "
@@ -600,17 +585,15 @@ def theme_explorer(
                 if pd.notna(p) else f"<b>{theme}</b> by {name}: no variation to test")
         chosen = quotes[quotes[level] == theme]
         chosen = chosen.merge(data[[respondent, group]], on=respondent, how="left")
-        box.current_quotes = chosen[[level, "rank", respondent, group, "quote"]].reset_index(
-            drop=True)
+        box.current_quotes = chosen[[level, "rank", respondent, group, "quote"]]  # merge: 0..n-1
         in_kernel = get_ipython() is not None  # outside a kernel, output would go to stdout
         show = display if in_kernel else (lambda *_: None)
-        for out in (table_out, plot_out, quote_out):
-            if in_kernel:
-                out.clear_output(wait=True)
+        for out in (table_out, plot_out, quote_out) if in_kernel else ():
+            out.clear_output(wait=True)
         with table_out:
             show((publish(table) if suppress else table).round(1))
         with plot_out:
-            fig, ax = plt.subplots(figsize=(max(6.0, 0.9 * len(table) + 2), 3.8))
+            ax = get_axes(None, figsize=(max(6.0, 0.9 * len(table) + 2), 3.8))
             bars = table.assign(proportion=table["percent"] / 100,
                                 low=table["ci_low"] / 100, high=table["ci_high"] / 100)
             bars[group] = bars[group].astype(str)
@@ -618,11 +601,11 @@ def theme_explorer(
                              ax=ax, xlabel=name, ylabel="% of respondents mentioning",
                              title=f"{theme}: % of respondents by {name}"
                                    + (" (1–7 suppressed: *)" if suppress else ""))
-            fig.tight_layout()
+            ax.figure.tight_layout()
             box.current_axes = ax
             if in_kernel:
                 plt.show()
-            plt.close(fig)
+            plt.close(ax.figure)
         with quote_out:
             show(box.current_quotes[["rank", group, "quote"]])
 

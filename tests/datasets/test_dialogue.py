@@ -44,17 +44,6 @@ def test_pii_rows_point_at_the_answers_with_personal_details(truth, people):
     assert all(a.endswith(d) for a, d in zip(answers, truth.pii_details))
 
 
-def test_mapping_interface_of_earlier_versions(truth, people):
-    assert truth["planted"] is truth.planted
-    assert list(truth["pii_rows"]) == list(truth.pii_rows)
-    assert truth["pii_details"] == truth.pii["detail"].tolist()
-    rates = truth["rates"]
-    assert rates.shape == (len(people), len(ds.DIALOGUE_CODE_RATES))
-    assert rates[0].tolist() == truth.rates["rate"].iloc[:rates.shape[1]].tolist()
-    with pytest.raises(KeyError):
-        truth["nothing"]
-
-
 def test_truth_random_state(truth):
     same = ds.engagement_dialogue_truth(np.random.default_rng(ds.DEFAULT_SEED))
     pd.testing.assert_frame_equal(same.planted, truth.planted)

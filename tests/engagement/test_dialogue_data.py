@@ -139,14 +139,16 @@ def test_some_groups_are_under_represented(data, public):
 
 def test_raking_the_public_to_the_population_margins_converges(data, public):
     pop = data["engagement_population"]
-    weights, diag = eng.rake(public, pop)
+    raked = eng.rake(public, pop)
+    weights, diag = raked.weights, raked.diagnostics
     assert diag.converged and diag.iterations <= 10
     assert 1.1 < diag.design_effect < 1.4
     assert diag.effective_n == pytest.approx(len(public) / diag.design_effect)
     # weighted shares reproduce every margin
     rep = eng.representation(public, pop, weights=weights)
     assert np.allclose(rep["ratio"], 1, atol=1e-5)
-    trimmed, tdiag = eng.rake(public, pop, trim=(0.3, 3.0))
+    raked = eng.rake(public, pop, trim=(0.3, 3.0))
+    trimmed, tdiag = raked.weights, raked.diagnostics
     assert tdiag.converged and tdiag.n_trimmed > 0
     assert trimmed.max() <= 3.0 * trimmed.mean() * (1 + 1e-4)
 
@@ -203,14 +205,14 @@ def test_negated_mentions_are_planted_and_not_counted(people, truth):
     assert lonely["negated"].any()
     # people whose only loneliness words are negated: not coded, and not planted
     only_negated = set(lonely["respondent"]) - set(lonely.loc[~lonely["negated"], "respondent"])
-    planted = truth["planted"]
+    planted = truth.planted
     planted_lonely = set(planted.loc[planted["code"] == "loneliness", "respondent"])
     assert only_negated and not only_negated & planted_lonely
 
 
 def test_codebook_recovers_the_planted_codes_with_known_gaps(people, mentions, truth):
     coded = set(map(tuple, mentions[["respondent", "code"]].drop_duplicates().to_numpy()))
-    planted = set(map(tuple, truth["planted"][["respondent", "code"]].to_numpy()))
+    planted = set(map(tuple, truth.planted[["respondent", "code"]].to_numpy()))
     both = len(coded & planted)
     assert 0.88 < both / len(planted) < 0.95  # sensitivity: 9,146 of 10,027
     assert both / len(coded) > 0.97  # precision: 9,146 of 9,286
@@ -230,9 +232,9 @@ def test_redaction_catches_every_planted_detail(people, truth):
     text = people[TEXT]
     redacted = redact_pii(text)
     changed = np.flatnonzero((redacted != text).to_numpy())
-    assert changed.tolist() == list(truth["pii_rows"])
+    assert changed.tolist() == list(truth.pii_rows)
     assert len(changed) == 10
-    details = " ".join(truth["pii_details"])
+    details = " ".join(truth.pii_details)
     emails = re.findall(r"\S+@example\.com", details)
     phones = re.findall(r"07700 900\d{3}|0191 498 0\d{3}", details)
     nhs = [n.replace(" ", "") for n in re.findall(r"999 ?\d{3} ?\d{4}", details)]
@@ -310,17 +312,17 @@ def test_figures_quoted_in_data_readme(data, people, public, mentions, truth):
         got = rep.loc[cat, ["ratio", "ratio_ci_low", "ratio_ci_high"]].astype(float).round(2)
         assert tuple(got) == values, cat
     assert (eng.goodness_of_fit(public, pop)["p_value"] < 0.003).all()
-    _, diag = eng.rake(public, pop)
+    diag = eng.rake(public, pop).diagnostics
     assert (diag.iterations, round(diag.weight_min, 2), round(diag.weight_max, 2),
             round(diag.design_effect, 2), round(diag.effective_n)) == (4, 0.47, 3.71, 1.21, 1923)
-    _, tdiag = eng.rake(public, pop, trim=(0.3, 3.0))
+    tdiag = eng.rake(public, pop, trim=(0.3, 3.0)).diagnostics
     assert (tdiag.iterations, tdiag.n_trimmed) == (6, 15)
 
     codings = data["engagement_codings"]
     assert codings["coder"].value_counts().to_dict() == {"Coder B": 878, "Coder A": 866}
     assert codings["respondent"].nunique() == 297
     coded = set(map(tuple, mentions[["respondent", "code"]].drop_duplicates().to_numpy()))
-    planted = set(map(tuple, truth["planted"][["respondent", "code"]].to_numpy()))
+    planted = set(map(tuple, truth.planted[["respondent", "code"]].to_numpy()))
     assert (len(coded & planted), len(planted), len(coded)) == (9146, 10027, 9286)
     bank = ds.dialogue_sentences()
     assert (bank["template"].nunique(), len(bank)) == (187, 715)
@@ -360,6 +362,6 @@ def test_figures_quoted_in_data_readme(data, people, public, mentions, truth):
     assert round(overall["percent_agreement"], 1) == 95.3
     assert [round(overall[c], 3) for c in ("alpha", "alpha_ci_low", "alpha_ci_high")] == [
         0.770, 0.747, 0.794]
-    assert truth["pii_details"][0] == ("You can email me at alan.hetherington@example.com if "
+    assert truth.pii_details[0] == ("You can email me at alan.hetherington@example.com if "
                                        "you want more.")
-    assert truth["pii_details"][-1] == "Mr Dodd at DH6 2ES has my spare key."
+    assert truth.pii_details[-1] == "Mr Dodd at DH6 2ES has my spare key."

@@ -39,7 +39,8 @@ def test_rake_two_margins_by_hand():
     # Check sex again: M = 2 x 0.45 + 2 x 1.05 = 3, F = 0.9 + 2.1 = 3: converged in 1 cycle.
     # Kish: sum w = 6, sum w^2 = 2(0.2025) + 2(1.1025) + 0.81 + 4.41 = 7.83,
     #   deff = 6 x 7.83 / 36 = 1.305, effective n = 36 / 7.83 = 4.5977.
-    weights, diag = rake(SIX, {"sex": {"M": 0.5, "F": 0.5}, "age": {"young": 0.3, "old": 0.7}})
+    raked = rake(SIX, {"sex": {"M": 0.5, "F": 0.5}, "age": {"young": 0.3, "old": 0.7}})
+    weights, diag = raked.weights, raked.diagnostics
     assert weights.tolist() == pytest.approx([0.45, 0.45, 1.05, 1.05, 0.9, 2.1])
     assert weights.name == "weight" and weights.index.equals(SIX.index)
     assert diag.iterations == 1 and diag.converged
@@ -54,7 +55,8 @@ def test_rake_two_margins_by_hand():
     counts = pd.DataFrame({"variable": ["sex", "sex", "age", "age"],
                            "category": ["M", "F", "young", "old"],
                            "count": [500, 500, 300, 700]})
-    gross, _ = rake(SIX, counts, total=1000)
+    raked = rake(SIX, counts, total=1000)
+    gross = raked.weights
     assert gross.tolist() == pytest.approx([75, 75, 175, 175, 150, 350])
 
 
@@ -65,8 +67,9 @@ def test_rake_dependent_sample_converges_to_the_odds_ratio_solution():
     # x^2 - 6.8x + 7.2 = 0, x = (6.8 - sqrt(17.44)) / 2 = 1.311939.
     df = pd.DataFrame({"sex": ["M", "M", "M", "F", "F", "F"],
                        "age": ["young", "young", "old", "young", "old", "old"]})
-    weights, diag = rake(df, {"sex": {"M": 3, "F": 3}, "age": {"young": 1.8, "old": 4.2}},
+    raked = rake(df, {"sex": {"M": 3, "F": 3}, "age": {"young": 1.8, "old": 4.2}},
                          tol=1e-12)
+    weights, diag = raked.weights, raked.diagnostics
     x = (6.8 - math.sqrt(17.44)) / 2
     assert weights.tolist() == pytest.approx(
         [x / 2, x / 2, 3 - x, 1.8 - x, (1.2 + x) / 2, (1.2 + x) / 2], rel=1e-9)
@@ -78,7 +81,8 @@ def test_rake_dependent_sample_converges_to_the_odds_ratio_solution():
 def test_rake_matches_categories_as_text():
     df = pd.DataFrame({"imd": [1, 1, 2, 2, 2, 2]})
     for keys in ({1: 0.5, 2: 0.5}, {"1": 0.5, "2": 0.5}, {1.0: 0.5, 2.0: 0.5}):
-        w, _ = rake(df, {"imd": keys})
+        raked = rake(df, {"imd": keys})
+        w = raked.weights
         assert w.tolist() == pytest.approx([1.5, 1.5, 0.75, 0.75, 0.75, 0.75])
 
 
@@ -86,8 +90,9 @@ def test_rake_errors():
     margins = {"sex": {"M": 0.5, "F": 0.5}, "age": {"young": 0.3, "old": 0.7}}
     with pytest.raises(InvalidValueError, match="different totals.*sex: 1, age: 100"):
         rake(SIX, {"sex": {"M": 0.5, "F": 0.5}, "age": {"young": 30, "old": 70}})
-    w, _ = rake(SIX, {"sex": {"M": 0.5, "F": 0.5}, "age": {"young": 30, "old": 70}},
+    raked = rake(SIX, {"sex": {"M": 0.5, "F": 0.5}, "age": {"young": 30, "old": 70}},
                 normalize=True)
+    w = raked.weights
     assert w.tolist() == pytest.approx([0.45, 0.45, 1.05, 1.05, 0.9, 2.1])
     with pytest.raises(InvalidValueError, match="no respondents.*found mid"):
         rake(SIX, {**margins, "age": {"young": 0.3, "mid": 0.1, "old": 0.6}})
@@ -110,16 +115,19 @@ def test_rake_trimming_and_base_weights():
                        "b": rng.choice(["p", "q"], n, p=[0.8, 0.2]),
                        "base": rng.uniform(0.5, 2.0, n)})
     margins = {"a": {"x": 0.5, "y": 0.25, "z": 0.25}, "b": {"p": 0.6, "q": 0.4}}
-    free, d_free = rake(df, margins)
+    raked = rake(df, margins)
+    free, d_free = raked.weights, raked.diagnostics
     assert free.max() / free.mean() > 4
-    trimmed, d_trim = rake(df, margins, trim=(0.4, 3.0), max_iter=500)
+    raked = rake(df, margins, trim=(0.4, 3.0), max_iter=500)
+    trimmed, d_trim = raked.weights, raked.diagnostics
     ratio = trimmed / trimmed.mean()
     assert ratio.max() <= 3.0 * (1 + 1e-4) and ratio.min() >= 0.4 * (1 - 1e-4)
     assert ratio.max() == pytest.approx(3.0, rel=1e-4)
     assert d_trim.n_trimmed > 0 and d_trim.design_effect < d_free.design_effect
     with pytest.raises(ConvergenceError, match="trimming bounds"):
         rake(df, margins, trim=(0.9, 1.1), max_iter=50)
-    based, d_based = rake(df, margins, base_weight="base")
+    raked = rake(df, margins, base_weight="base")
+    based, d_based = raked.weights, raked.diagnostics
     assert based.sum() == pytest.approx(df["base"].sum())
     for var, cats in margins.items():
         for cat, share in cats.items():
@@ -139,7 +147,8 @@ def test_property_rake_meets_margins(seed):
         cats = sorted(df[col].unique())
         share = rng.dirichlet(np.full(len(cats), 5.0))
         margins[col] = dict(zip(cats, share))
-    w, diag = rake(df, margins, max_iter=1000)
+    raked = rake(df, margins, max_iter=1000)
+    w, diag = raked.weights, raked.diagnostics
     for col, cats in margins.items():
         for cat, share in cats.items():
             assert w[df[col] == cat].sum() / w.sum() == pytest.approx(share, abs=1e-6)
@@ -164,12 +173,13 @@ def test_weighted_prevalence_by_hand():
     assert pr["ci_low"] == pytest.approx(100 * ref["ci_low"].iloc[0])
 
 
-def test_rake_result_is_a_frozen_dataclass_that_unpacks():
+def test_rake_result_is_a_frozen_dataclass_of_tables():
     import dataclasses
 
     result = rake(SIX, {"sex": {"M": 0.5, "F": 0.5}, "age": {"young": 0.3, "old": 0.7}})
-    weights, diag = result
-    assert weights is result.weights and diag is result.diagnostics
+    weights, diag = result.weights, result.diagnostics
+    with pytest.raises(TypeError):
+        iter(result)  # one style of result: fields, not tuple unpacking
     pd.testing.assert_frame_equal(result.to_frame(), weights.to_frame())
     assert list(result.to_frame().columns) == ["weight"]
     assert result.to_frame().index.equals(SIX.index)

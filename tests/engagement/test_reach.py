@@ -44,7 +44,8 @@ def test_representation_errors_and_weights():
     with pytest.raises(InvalidValueError, match="not in the population table.*row 2"):
         representation(pd.DataFrame({"sex": ["F", "M", "X"]}), pop)
     sample = pd.DataFrame({"sex": ["F"] * 3 + ["M"]})
-    weights, _ = rake(sample, {"sex": {"F": 0.5, "M": 0.5}})
+    raked = rake(sample, {"sex": {"F": 0.5, "M": 0.5}})
+    weights = raked.weights
     out = representation(sample, pop, weights=weights)
     assert out["ratio"].tolist() == pytest.approx([1.0, 1.0])
 

@@ -282,7 +282,7 @@ def test_alpha_bootstrap_ci_contains_estimate_and_is_seeded(kripp):
     pd.testing.assert_frame_equal(first, again)
     row = first.iloc[0]
     assert row["ci_low"] < row["alpha"] <= row["ci_high"] <= 1.0
-    assert row["ci"] == 0.95 and row["n_boot"] == 200
+    assert row["ci_level"] == 0.95 and row["n_boot"] == 200
     assert not first.equals(other)
     for level in ("ordinal", "interval", "ratio"):
         r = krippendorff_alpha(kripp, level=level, n_boot=200, random_state=3).iloc[0]

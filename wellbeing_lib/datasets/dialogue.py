@@ -609,14 +609,6 @@ class DialogueTruth:
         """The sentences with personal details, in the order of :attr:`pii_rows`."""
         return self.pii["detail"].tolist()
 
-    def __getitem__(self, key: str):
-        if key == "rates":
-            n_codes = len(DIALOGUE_CODE_RATES)
-            return self.rates["rate"].to_numpy().reshape(-1, n_codes)
-        if key in ("planted", "pii_rows", "pii_details"):
-            return getattr(self, key)
-        raise KeyError(key)
-
 
 def engagement_dialogue_truth(random_state=DEFAULT_SEED) -> DialogueTruth:
     """What was planted in the ``engagement_dialogue`` data: to check an analysis against.

@@ -90,8 +90,7 @@ class RakeDiagnostics:
 class RakeResult:
     """What :func:`rake` returns: the ``weights`` and how raking went (``diagnostics``).
 
-    Unpacks as ``weights, diagnostics = rake(...)``; ``to_frame()`` gives the weights as
-    a table.
+    ``to_frame()`` gives the weights as a table.
 
     Attributes
     ----------
@@ -106,10 +105,6 @@ class RakeResult:
     def to_frame(self) -> pd.DataFrame:
         """The weights as a one-column table (``weight``), indexed like the data."""
         return self.weights.to_frame()
-
-    def __iter__(self):
-        """Unpack as ``weights, diagnostics``."""
-        return iter((self.weights, self.diagnostics))
 
 
 def _margins_table(margins) -> pd.DataFrame:
@@ -323,8 +318,7 @@ def rake(data: pd.DataFrame, margins, *, max_iter: int = 100, tol: float = 1e-6,
     -------
     RakeResult
         ``.weights`` (a Series named ``weight`` aligned with ``data``) and
-        ``.diagnostics`` (a :class:`RakeDiagnostics`); unpacks as ``weights,
-        diagnostics = rake(...)``.
+        ``.diagnostics`` (a :class:`RakeDiagnostics`).
 
     Raises
     ------
@@ -345,10 +339,10 @@ def rake(data: pd.DataFrame, margins, *, max_iter: int = 100, tol: float = 1e-6,
     >>> import pandas as pd
     >>> df = pd.DataFrame({"sex": ["M", "M", "M", "M", "F", "F"],
     ...                    "age": ["young", "young", "old", "old", "young", "old"]})
-    >>> weights, diag = rake(df, {"sex": {"M": 0.5, "F": 0.5},
-    ...                           "age": {"young": 0.3, "old": 0.7}})
-    >>> weights.round(2).tolist()
+    >>> raked = rake(df, {"sex": {"M": 0.5, "F": 0.5}, "age": {"young": 0.3, "old": 0.7}})
+    >>> raked.weights.round(2).tolist()
     [0.45, 0.45, 1.05, 1.05, 0.9, 2.1]
+    >>> diag = raked.diagnostics
     >>> diag.iterations, diag.converged, round(diag.design_effect, 3)
     (1, True, 1.305)
     """

@@ -668,7 +668,7 @@ def area_quotes(responses: pd.DataFrame, *, codebook="self_assessment", areas=No
 
 
 def compare_channels(responses: pd.DataFrame, *, channel: str = "channel", test: str = "auto",
-                     p_adjust: str = "holm", alpha: float = 0.05,
+                     p_adjust: str = "holm", significance: float = 0.05,
                      ci: float = DEFAULT_CI) -> pd.DataFrame:
     """Telephone vs online (or any channels): do they comment on areas at different rates?
 
@@ -677,7 +677,7 @@ def compare_channels(responses: pd.DataFrame, *, channel: str = "channel", test:
     :func:`~wellbeing_lib.engagement.compare_groups` (default ``"auto"``: Fisher's exact
     test for two channels when an expected count is below 5, as with 11 telephone
     interviews; otherwise chi-square), Holm-corrected over all area x aspect comparisons
-    by default.  ``test``, ``p_adjust``, ``alpha`` (the significance level of
+    by default.  ``test``, ``p_adjust``, ``significance`` (the significance level of
     ``significant``) and ``ci`` (the level of the difference's interval) are as in
     ``compare_groups``.
 
@@ -702,6 +702,6 @@ def compare_channels(responses: pd.DataFrame, *, channel: str = "channel", test:
     col = item_index.get_indexer(pd.MultiIndex.from_frame(said[["area_id", "aspect"]]))
     np.add.at(n, (chan.get_indexer(said[channel].astype("str")), col), 1)
     tests = _compare_counts(n, size, list(chan), test=test, p_adjust=p_adjust,
-                            significance=alpha, ci=ci)
+                            significance=significance, ci=ci)
     return pd.concat([items.reset_index(drop=True), tests], axis=1)
 

@@ -149,7 +149,7 @@ def theme_frequency(data: pd.DataFrame, mentions: pd.DataFrame, *, by=None,
 
 def compare_groups(data: pd.DataFrame, mentions: pd.DataFrame, *, by: str,
                    respondent: str = "respondent", level: str = "theme", codebook=None,
-                   test: str = "auto", p_adjust: str = "holm", alpha: float = 0.05,
+                   test: str = "auto", p_adjust: str = "holm", significance: float = 0.05,
                    ci: float = DEFAULT_CI) -> pd.DataFrame:
     """Does the share of respondents mentioning each theme differ between groups?
 
@@ -178,7 +178,7 @@ def compare_groups(data: pd.DataFrame, mentions: pd.DataFrame, *, by: str,
         The grouping column (e.g. ``"stakeholder_type"``); missing values are a group.
     test : {"auto", "chi2", "fisher"}
     p_adjust : str, default "holm"
-    alpha : float, default 0.05
+    significance : float, default 0.05
         Significance level of the ``significant`` column: family-wise (Holm) or
         false-discovery (BH) error rate.  A test's level, not an interval's: the
         interval of the difference is set by ``ci``.
@@ -217,7 +217,7 @@ def compare_groups(data: pd.DataFrame, mentions: pd.DataFrame, *, by: str,
     n = _group_counts(matrix, codes, len(keys))
     size = np.bincount(codes, minlength=len(keys))
     out = _compare_counts(n, size, list(keys[by]), test=test, p_adjust=p_adjust,
-                          significance=alpha, ci=ci)
+                          significance=significance, ci=ci)
     out.insert(0, level, pd.Series(labels, dtype="str"))
     return out
 

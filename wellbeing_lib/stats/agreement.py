@@ -666,8 +666,9 @@ def krippendorff_alpha(data: pd.DataFrame, *, unit="unit", coder: str = "coder",
     Returns
     -------
     DataFrame
-        One row: ``level``, ``alpha``, ``ci_low``, ``ci_high``, ``ci``, ``n_units``
-        (pairable units), ``n_coders``, ``n_values`` (pairable values n..), ``n_boot``.
+        One row: ``level``, ``alpha``, ``ci_low``, ``ci_high``, ``ci_level`` (the ``ci``
+        used), ``n_units`` (pairable units), ``n_coders``, ``n_values`` (pairable values
+        n..), ``n_boot``.
 
     Raises
     ------
@@ -734,7 +735,7 @@ def krippendorff_alpha(data: pd.DataFrame, *, unit="unit", coder: str = "coder",
             )
     return pd.DataFrame({
         "level": [level], "alpha": [alpha], "ci_low": [low], "ci_high": [high],
-        "ci": [np.nan if ci is None else float(ci)], "n_units": [len(counts)],
+        "ci_level": [np.nan if ci is None else float(ci)], "n_units": [len(counts)],
         "n_coders": [len(chosen)], "n_values": [int(counts.sum())], "n_boot": [used],
     })
 

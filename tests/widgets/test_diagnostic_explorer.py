@@ -1,4 +1,4 @@
-"""Tests of the diagnostic explorer in wellbeing_lib.widgets."""
+"""The diagnostic explorer."""
 
 from __future__ import annotations
 

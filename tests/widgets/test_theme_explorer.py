@@ -15,7 +15,7 @@ from wellbeing_lib import engagement as eng
 from wellbeing_lib.errors import MissingColumnError
 from wellbeing_lib.privacy import redact_pii
 
-COMMITTED = Path(__file__).resolve().parents[1] / "data"
+COMMITTED = Path(__file__).resolve().parents[2] / "data"
 TEXT = "what_matters"
 
 
