@@ -39,6 +39,9 @@ __all__ = [
     "check_unique",
     "check_ci",
     "check_choice",
+    "check_labels",
+    "as_columns",
+    "rows_where",
     "source_of",
     "line_numbers",
     "error_location",
@@ -93,6 +96,19 @@ def check_choice(value, allowed: Iterable, *, name: str) -> None:
         )
 
 
+def as_columns(value) -> list:
+    """A column argument as a list: ``None`` → ``[]``, one name → ``[name]``, names → list.
+
+    Example
+    -------
+    >>> as_columns("sex"), as_columns(["sex", "age"]), as_columns(None)
+    (['sex'], ['sex', 'age'], [])
+    """
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
 # ------------------------------------------------------------------ error locations
 def source_of(data: pd.DataFrame) -> str | None:
     """The file a DataFrame was read from (``attrs["source"]``), if known."""
@@ -127,7 +143,40 @@ def error_location(data: pd.DataFrame, labels: Sequence) -> dict:
     """
     return {"file": source_of(data), "rows": list(labels), "line_numbers": line_numbers(data, labels)}
 
+def rows_where(data: pd.DataFrame, mask) -> dict:
+    """:func:`error_location` of the rows of ``data`` selected by a boolean ``mask``.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> rows_where(pd.DataFrame({"x": [1, None]}), [False, True])
+    {'file': None, 'rows': [1], 'line_numbers': None}
+    """
+    return error_location(data, list(data.index[np.asarray(mask, dtype=bool)]))
+
+
 # ------------------------------------------------------------------------ checks
+def check_labels(data: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    """Raise :class:`InvalidValueError` if an identifier column (``what``: "unit", "coder")
+    has a missing value, naming the column and rows.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> check_labels(pd.DataFrame({"coder": ["A", None]}), ["coder"], "coder")
+    Traceback (most recent call last):
+    ...
+    wellbeing_lib.errors.InvalidValueError: missing coder label in column 'coder', row 1: expected a coder identifier in every row
+    """
+    for col in columns:
+        missing = data[col].isna().to_numpy()
+        if missing.any():
+            raise InvalidValueError(
+                f"missing {what} label", column=col,
+                expected=f"a {what} identifier in every row", **rows_where(data, missing),
+            )
+
+
 def require_columns(data: pd.DataFrame, columns: Iterable[str], *, what: str | None = None) -> None:
     """Raise :class:`MissingColumnError` unless every one of ``columns`` is in ``data``."""
     columns = list(columns)

@@ -1,4 +1,4 @@
-"""Tests of the ``engagement_dialogue`` generator's interface (its contents: test_engagement_data.py)."""
+"""Tests of the ``engagement_dialogue`` generator's interface (its contents: tests/engagement/test_dialogue_data.py)."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ STEMS = ["social_prescribing_clients", "social_prescribing_measures",
 
 # ----------------------------------------------------------------------- reproducibility
 def test_same_seed_gives_identical_bytes_and_matches_committed_files(tmp_path):
-    # the workforce_diagnostic files are checked in tests/test_diagnostic_data.py
+    # the workforce_diagnostic files are checked in tests/diagnostic/test_bundled_data.py
     first = ds.make_sample_data(tmp_path / "a", names=["social_prescribing"])
     second = ds.make_sample_data(str(tmp_path / "b"), names=["social_prescribing"])
     assert [p.name for p in first] == [f"{s}.csv" for s in STEMS]

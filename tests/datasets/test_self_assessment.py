@@ -1,6 +1,6 @@
 """Tests of the ``engagement_self_assessment`` generator's interface.
 
-Its contents and the export reader: tests/test_self_assessment_data.py.
+Its contents and the export reader: tests/engagement/test_self_assessment_data.py.
 """
 
 from __future__ import annotations

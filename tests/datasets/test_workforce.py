@@ -1,4 +1,4 @@
-"""Tests of the ``workforce_diagnostic`` generator's interface (its contents: test_diagnostic_data.py)."""
+"""Tests of the ``workforce_diagnostic`` generator's interface (its contents: tests/diagnostic/test_bundled_data.py)."""
 
 from __future__ import annotations
 

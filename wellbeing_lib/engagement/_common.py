@@ -4,33 +4,20 @@ categories matched as text, weights and the Wilson interval for an effective n."
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InvalidValueError, MissingColumnError
 from ..io import read_table
-from ..validation import check_ci, check_numeric, error_location, require_columns, source_of
-
-
-def _columns(cols) -> list[str]:
-    return [cols] if isinstance(cols, str) else list(cols)
-
-
-def _where(data: pd.DataFrame, mask) -> dict:
-    """:func:`wellbeing_lib.validation.error_location` of the rows selected by a boolean mask."""
-    return error_location(data, list(data.index[np.asarray(mask, dtype=bool)]))
-
-
-def _check_labels(data: pd.DataFrame, columns: Sequence[str], what: str) -> None:
-    for col in columns:
-        missing = data[col].isna().to_numpy()
-        if missing.any():
-            raise InvalidValueError(
-                f"missing {what} label", column=col,
-                expected=f"a {what} identifier in every row", **_where(data, missing),
-            )
+from ..validation import (
+    as_columns,
+    check_ci,
+    check_numeric,
+    error_location,
+    require_columns,
+    source_of,
+)
 
 
 def _frame_from(source, what: str, **read_kwargs) -> pd.DataFrame:
@@ -136,4 +123,4 @@ def _unit_columns(data, unit) -> list[str]:
     """Columns identifying a text: ``unit``, else respondent and question (those present)."""
     if unit is None:
         return [c for c in ("respondent", "question") if c in data.columns] or ["respondent"]
-    return _columns(unit)
+    return as_columns(unit)

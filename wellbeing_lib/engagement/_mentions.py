@@ -12,8 +12,8 @@ import pandas as pd
 
 from ..errors import InvalidValueError, UnmatchedRecordsError
 from ..privacy import redact_pii, suppress_rows
-from ..validation import check_ci, check_unique, require_columns
-from ._common import _active, _check_labels, _columns
+from ..validation import as_columns, check_ci, check_labels, check_unique, require_columns
+from ._common import _active
 from .codebook import theme_labels
 
 #: multiple-comparison corrections accepted (statsmodels ``multipletests`` names);
@@ -25,7 +25,7 @@ def _respondent_frame(data: pd.DataFrame, respondent: str, what: str = "data") -
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"{what} must be a pandas DataFrame, not {type(data).__name__}")
     require_columns(data, [respondent], what=what)
-    _check_labels(data, [respondent], "respondent")
+    check_labels(data, [respondent], "respondent")
     check_unique(data, respondent)
 
 
@@ -67,7 +67,7 @@ def _groups(data: pd.DataFrame, by) -> tuple[np.ndarray, pd.DataFrame]:
     """Group number of every row and the group keys (sorted; missing is its own group)."""
     if by is None:
         return np.zeros(len(data), dtype=np.int64), pd.DataFrame(index=[0])
-    by = _columns(by)
+    by = as_columns(by)
     require_columns(data, by)
     grouped = data.groupby(by, dropna=False, sort=True, observed=True)
     codes = grouped.ngroup().to_numpy()

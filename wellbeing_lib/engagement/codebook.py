@@ -34,8 +34,8 @@ import pandas as pd
 
 from ..errors import InvalidValueError, MissingColumnError
 from ..io import load_reference_table, read_table, with_source
-from ..validation import check_unique, error_location, require_columns, source_of
-from ._common import _columns, _unit_columns
+from ..validation import as_columns, check_unique, error_location, require_columns, source_of
+from ._common import _unit_columns
 
 __all__ = [
     "CODEBOOK_FILE",
@@ -539,7 +539,7 @@ def _answers(data, text: str, unit) -> tuple[pd.DataFrame, list[str]]:
         frame = data.rename(text).to_frame()
         frame.index = frame.index.set_names(names)
         frame = frame.reset_index()
-        unit_cols = names if unit is None else _columns(unit)
+        unit_cols = names if unit is None else as_columns(unit)
     elif isinstance(data, pd.DataFrame):
         frame = data
         unit_cols = _unit_columns(data, unit)

@@ -29,12 +29,13 @@ from ..errors import ConvergenceError, InvalidValueError
 from ..validation import (
     DEFAULT_CI,
     check_ci,
+    check_labels,
     check_numeric,
     check_unique,
     error_location,
     require_columns,
 )
-from ._common import _as_text, _categories, _check_labels, _value_column, _weights, _wilson
+from ._common import _as_text, _categories, _value_column, _weights, _wilson
 from ._mentions import _group_counts, _groups, _long, _presence
 
 __all__ = ["RakeDiagnostics", "RakeResult", "rake", "weighted_prevalence"]
@@ -148,7 +149,7 @@ def _checked_margins(margins, data: pd.DataFrame, normalize: bool) -> tuple[pd.D
     table["category"] = _as_text(table["category"].astype("object"))
     targets = check_numeric(table, ["target"], low=0, allow_missing=False)["target"]
     table["target"] = targets.to_numpy()
-    _check_labels(table, ["category"], "margin category")
+    check_labels(table, ["category"], "margin category")
     check_unique(table, ["variable", "category"])
     variables = list(pd.unique(table["variable"]))
     require_columns(data, variables, what="raking")

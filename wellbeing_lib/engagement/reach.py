@@ -28,21 +28,15 @@ from ..io import with_source
 from ..stats import proportion_ci
 from ..validation import (
     DEFAULT_CI,
+    as_columns,
     check_ci,
+    check_labels,
     check_numeric,
     check_unique,
     require_columns,
     source_of,
 )
-from ._common import (
-    _as_text,
-    _categories,
-    _check_labels,
-    _columns,
-    _value_column,
-    _weights,
-    _wilson,
-)
+from ._common import _as_text, _categories, _value_column, _weights, _wilson
 from ._mentions import _suppress
 
 __all__ = ["UNDER_REPRESENTED", "MISSING_LABEL", "reach", "representation", "goodness_of_fit"]
@@ -66,10 +60,10 @@ def _population(population: pd.DataFrame, value, variables=None) -> pd.DataFrame
                         "category": _as_text(population["category"]),
                         "target": targets.to_numpy()}, index=population.index)
     with_source(pop, source_of(population))  # errors below name the population file
-    _check_labels(pop, ["variable", "category"], "category")
+    check_labels(pop, ["variable", "category"], "category")
     check_unique(pop, ["variable", "category"])
     if variables is not None:
-        variables = _columns(variables)
+        variables = as_columns(variables)
         absent = [v for v in variables if v not in set(pop["variable"])]
         if absent:
             raise InvalidValueError("variable not in the population table", column="variable",
@@ -124,7 +118,7 @@ def reach(data: pd.DataFrame, *, columns, ci: float = DEFAULT_CI,
     5  channel     telephone  1  4     25.0     4.6     69.9
     """
     check_ci(ci)
-    columns = _columns(columns)
+    columns = as_columns(columns)
     require_columns(data, columns)
     parts = []
     for col in columns:  # over characteristics

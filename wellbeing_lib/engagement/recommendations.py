@@ -22,8 +22,15 @@ import pandas as pd
 from ..errors import InvalidValueError
 from ..io import load_reference_table, with_source
 from ..stats import proportion_ci
-from ..validation import DEFAULT_CI, check_ci, check_unique, error_location, require_columns
-from ._common import _active, _columns, _frame_from, _unit_columns
+from ..validation import (
+    DEFAULT_CI,
+    as_columns,
+    check_ci,
+    check_unique,
+    error_location,
+    require_columns,
+)
+from ._common import _active, _frame_from, _unit_columns
 from ._mentions import _group_counts, _groups, _long, _pick_quotes, _presence, _suppress
 from .codebook import theme_labels
 
@@ -222,7 +229,7 @@ def recommendation_evidence(data: pd.DataFrame, mentions: pd.DataFrame, *, mappi
     if texts is None and text in data.columns:
         texts, unit_cols = data, [respondent]
     else:
-        unit_cols = _columns(unit) if unit is not None else _unit_columns(mentions, None)
+        unit_cols = as_columns(unit) if unit is not None else _unit_columns(mentions, None)
     if texts is not None:
         relabel = mapping[["theme", "recommendation"]]
         active = _active(mentions).merge(relabel, on="theme", how="inner")

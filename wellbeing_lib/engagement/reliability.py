@@ -30,45 +30,21 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from itertools import combinations
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InvalidValueError, UnmatchedRecordsError
-from ..stats.agreement import binary_alpha, cohens_kappa_table
-from ..validation import DEFAULT_CI, check_ci, require_columns
-from ._common import _active, _check_labels, _columns, _where
+from ..stats.agreement import binary_alpha, check_coders, cohens_kappa_table, unit_index
+from ..validation import DEFAULT_CI, as_columns, check_ci, check_labels, require_columns, rows_where
+from ._common import _active
 from .codebook import theme_labels
 
 __all__ = ["OVERALL", "code_reliability", "codebook_agreement"]
 
 #: label of the pooled row of :func:`code_reliability`
 OVERALL = "(all codes)"
-
-
-def _row_keys(frame: pd.DataFrame, unit_cols: Sequence[str]) -> pd.Index:
-    """The unit of every row, as an Index (a MultiIndex for several unit columns)."""
-    if len(unit_cols) == 1:
-        return pd.Index(frame[unit_cols[0]], name=unit_cols[0])
-    return pd.MultiIndex.from_frame(frame[list(unit_cols)])
-
-
-def _choose_coders(found, coders, coder: str, hint: str = "") -> list:
-    found = list(pd.unique(pd.Series(list(found), dtype=object)))
-    if coders is None:
-        return found
-    coders = list(coders)
-    absent = [c for c in coders if c not in set(found)]
-    if absent:
-        raise InvalidValueError(
-            "coder not found", column=coder,
-            expected="coders among " + ", ".join(map(str, found)) + hint, found=absent,
-        )
-    if len(set(coders)) != len(coders):
-        raise ValueError(f"coders lists a coder twice: {coders!r}")
-    return coders
 
 
 def _check_n_boot(n_boot) -> None:
@@ -83,32 +59,32 @@ def _units_seen(codings: pd.DataFrame, units_coded, unit_cols: list, coder: str,
     found = list(codings[coder])
     if seen_by_coder:
         found += list(units_coded[coder])
-    chosen = _choose_coders(found, coders, coder, hint=" (a coder who applied no code at "
+    chosen = check_coders(found, coders, coder=coder, hint=" (a coder who applied no code at "
                             "all must be listed in the coder column of units_coded)")
     n_coders = len(chosen)
     coder_index = pd.Index(chosen)
     if units_coded is None:
-        unit_index = _row_keys(codings, unit_cols).unique()
-        return chosen, unit_index, np.ones((n_coders, len(unit_index)), dtype=bool)
+        units = unit_index(codings, unit_cols).unique()
+        return chosen, units, np.ones((n_coders, len(units)), dtype=bool)
     require_columns(units_coded, unit_cols, what="units_coded")
-    _check_labels(units_coded, unit_cols, "unit")
-    unit_index = _row_keys(units_coded, unit_cols).unique()
+    check_labels(units_coded, unit_cols, "unit")
+    units = unit_index(units_coded, unit_cols).unique()
     if not seen_by_coder:
-        return chosen, unit_index, np.ones((n_coders, len(unit_index)), dtype=bool)
-    _check_labels(units_coded, [coder], "coder")
+        return chosen, units, np.ones((n_coders, len(units)), dtype=bool)
+    check_labels(units_coded, [coder], "coder")
     kept = units_coded[units_coded[coder].isin(chosen)]
-    seen = np.zeros((n_coders, len(unit_index)), dtype=bool)
+    seen = np.zeros((n_coders, len(units)), dtype=bool)
     seen[coder_index.get_indexer(kept[coder]),
-         unit_index.get_indexer(_row_keys(kept, unit_cols))] = True
-    return chosen, unit_index, seen
+         units.get_indexer(unit_index(kept, unit_cols))] = True
+    return chosen, units, seen
 
 
-def _coded_rows(codings: pd.DataFrame, chosen: list, unit_index: pd.Index, seen: np.ndarray,
+def _coded_rows(codings: pd.DataFrame, chosen: list, units: pd.Index, seen: np.ndarray,
                 unit_cols: list, coder: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """The codings of the chosen coders with each row's unit and coder number; every
     coding must be of a unit its coder saw."""
     rows = codings[codings[coder].isin(chosen)]
-    row_unit = unit_index.get_indexer(_row_keys(rows, unit_cols))
+    row_unit = units.get_indexer(unit_index(rows, unit_cols))
     row_coder = pd.Index(chosen).get_indexer(rows[coder])
     unseen = row_unit < 0
     unseen[~unseen] = ~seen[row_coder[~unseen], row_unit[~unseen]]
@@ -118,7 +94,7 @@ def _coded_rows(codings: pd.DataFrame, chosen: list, unit_index: pd.Index, seen:
             column=[*unit_cols, coder], expected="units listed in units_coded for that coder",
             found=["/".join(map(str, r)) for r in
                    rows.loc[unseen, [*unit_cols, coder]].itertuples(index=False, name=None)],
-            **_where(rows, unseen),
+            **rows_where(rows, unseen),
         )
     return rows, row_unit, row_coder
 
@@ -149,7 +125,7 @@ def _code_index(rows: pd.DataFrame, code: str, codes) -> pd.Index:
             raise InvalidValueError(
                 "code not in codes", column=code, expected="one of " + ", ".join(
                     map(str, code_index)), found=list(pd.unique(rows[code][other])),
-                **_where(rows, other),
+                **rows_where(rows, other),
             )
     if len(code_index) == 0:
         raise InvalidValueError("no codes to compare", column=code,
@@ -295,19 +271,19 @@ def code_reliability(codings: pd.DataFrame, *, unit=("respondent", "question"),
     _check_n_boot(n_boot)
     if not isinstance(codings, pd.DataFrame):
         raise TypeError(f"codings must be a pandas DataFrame, not {type(codings).__name__}")
-    unit_cols = _columns(unit)
+    unit_cols = as_columns(unit)
     require_columns(codings, [*unit_cols, code, coder], what="codings")
-    _check_labels(codings, unit_cols, "unit")
-    _check_labels(codings, [code], "code")
-    _check_labels(codings, [coder], "coder")
-    chosen, unit_index, seen = _units_seen(codings, units_coded, unit_cols, coder, coders)
+    check_labels(codings, unit_cols, "unit")
+    check_labels(codings, [code], "code")
+    check_labels(codings, [coder], "coder")
+    chosen, units, seen = _units_seen(codings, units_coded, unit_cols, coder, coders)
     n_coders = len(chosen)
-    rows, row_unit, row_coder = _coded_rows(codings, chosen, unit_index, seen, unit_cols,
+    rows, row_unit, row_coder = _coded_rows(codings, chosen, units, seen, unit_cols,
                                             coder)
     code_index = _code_index(rows, code, codes)
 
     # ---- presence (codes x coders x units), vectorised, on the pairable units
-    applied = np.zeros((len(code_index), n_coders, len(unit_index)), dtype=bool)
+    applied = np.zeros((len(code_index), n_coders, len(units)), dtype=bool)
     applied[code_index.get_indexer(rows[code]), row_coder, row_unit] = True
     applied, m = _pairable(applied, seen, unit_cols)
     n_units = len(m)
@@ -442,27 +418,27 @@ def codebook_agreement(mentions: pd.DataFrame, codings: pd.DataFrame, *,
     for frame, what in ((codings, "codings"), (units_coded, "units_coded")):
         if not isinstance(frame, pd.DataFrame):
             raise TypeError(f"{what} must be a pandas DataFrame, not {type(frame).__name__}")
-    unit_cols = _columns(unit)
+    unit_cols = as_columns(unit)
     require_columns(mentions, [*unit_cols, code], what="mentions")
     require_columns(codings, [*unit_cols, code, coder], what="codings")
     require_columns(units_coded, unit_cols, what="units_coded")
-    _check_labels(codings, [coder], "coder")
+    check_labels(codings, [coder], "coder")
     seen_by_coder = coder in units_coded.columns
     found = list(codings[coder]) + (list(units_coded[coder]) if seen_by_coder else [])
     if name in set(found):
         raise InvalidValueError("a human coder has the codebook's name", column=coder,
                                 expected=f"no coder called {name!r} (or pass name=...)",
                                 found=[name])
-    humans = _choose_coders(found, coders, coder)
+    humans = check_coders(found, coders, coder=coder)
     if codes is None:
         codes = theme_labels(mentions, "code", codebook)
 
     # the codebook's decisions on the sampled units
     active = _active(mentions)
-    _check_labels(active, unit_cols, "unit")
-    _check_labels(units_coded, unit_cols, "unit")
-    sampled = _row_keys(units_coded, unit_cols).unique()
-    inside = _row_keys(active, unit_cols).isin(sampled)
+    check_labels(active, unit_cols, "unit")
+    check_labels(units_coded, unit_cols, "unit")
+    sampled = unit_index(units_coded, unit_cols).unique()
+    inside = unit_index(active, unit_cols).isin(sampled)
     if len(active) and not inside.any():
         raise UnmatchedRecordsError(
             "no mention is of a unit in units_coded", column=unit_cols,

@@ -25,8 +25,16 @@ import pandas as pd
 from ..errors import DuplicateKeyError, InvalidValueError, MissingColumnError
 from ..io import load_reference_table
 from ..stats import proportion_ci
-from ..validation import DEFAULT_CI, check_ci, check_unique, error_location, require_columns
-from ._common import _check_labels, _columns, _frame_from
+from ..validation import (
+    DEFAULT_CI,
+    as_columns,
+    check_ci,
+    check_labels,
+    check_unique,
+    error_location,
+    require_columns,
+)
+from ._common import _frame_from
 from ._mentions import _compare_counts, _group_counts, _groups, _long, _pick_quotes, _presence
 from .codebook import NEGATION_WINDOW, _as_codebook, apply_codebook
 from .loading import ANSWER_STATUSES, SurveyExport
@@ -94,7 +102,7 @@ def _validated_areas(areas) -> pd.DataFrame:
     require_columns(table, ["area_id", "area"], what="areas table")
     if "short_label" not in table.columns:
         table["short_label"] = table["area"]
-    _check_labels(table, ["area_id", "area"], "area")
+    check_labels(table, ["area_id", "area"], "area")
     check_unique(table, "area_id")
     return table.reset_index(drop=True)
 
@@ -409,7 +417,7 @@ def area_summary(responses: pd.DataFrame, *, by=None, ci: float = DEFAULT_CI) ->
     """
     check_ci(ci)
     _check_responses(responses)
-    by = [] if by is None else _columns(by)
+    by = [] if by is None else as_columns(by)
     require_columns(responses, by)
     people = responses.drop_duplicates(["respondent"])
     N = people.groupby(by, dropna=False).size() if by else pd.Series({(): len(people)})
@@ -449,7 +457,7 @@ def area_summary(responses: pd.DataFrame, *, by=None, ci: float = DEFAULT_CI) ->
 
 
 def _ranked(summary: pd.DataFrame, column: str, by) -> pd.DataFrame:
-    by = [] if by is None else _columns(by)
+    by = [] if by is None else as_columns(by)
     count = column.replace("pct_", "n_")
     out = summary.sort_values([*by, column, count], ascending=[True] * len(by) + [False, False],
                               kind="stable").reset_index(drop=True)

@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 
 from ..stats import proportion_ci
-from ..validation import DEFAULT_CI, check_ci
-from ._common import _active, _columns, _unit_columns
+from ..validation import DEFAULT_CI, as_columns, check_ci
+from ._common import _active, _unit_columns
 from ._mentions import (
     P_ADJUST_METHODS,
     _compare_counts,
@@ -324,7 +324,7 @@ def exemplar_quotes(texts: pd.DataFrame, mentions: pd.DataFrame, *, text: str = 
     """
     if not isinstance(n_quotes, int | np.integer) or n_quotes < 1:
         raise ValueError(f"n_quotes must be a whole number >= 1, not {n_quotes!r}")
-    unit_cols = _columns(unit) if unit is not None else _unit_columns(mentions, None)
+    unit_cols = as_columns(unit) if unit is not None else _unit_columns(mentions, None)
     return _pick_quotes(texts, _active(mentions), unit_cols=unit_cols, label=level,
                         order=theme_labels(mentions, level, codebook), text=text, n=n_quotes,
                         random_state=random_state, max_chars=max_chars,

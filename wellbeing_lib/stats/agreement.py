@@ -42,7 +42,15 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InvalidValueError, UnmatchedRecordsError
-from ..validation import DEFAULT_CI, check_ci, check_unique, error_location, require_columns
+from ..validation import (
+    DEFAULT_CI,
+    as_columns,
+    check_ci,
+    check_labels,
+    check_unique,
+    require_columns,
+    rows_where,
+)
 from .intervals import proportion_ci
 
 __all__ = [
@@ -54,6 +62,8 @@ __all__ = [
     "krippendorff_alpha",
     "cohens_kappa_table",
     "binary_alpha",
+    "unit_index",
+    "check_coders",
 ]
 
 #: levels of measurement accepted by :func:`krippendorff_alpha`
@@ -71,33 +81,31 @@ _PACKAGE_CELLS = 10_000_000
 
 
 # --------------------------------------------------------------------------- helpers
-def _columns(cols) -> list[str]:
-    return [cols] if isinstance(cols, str) else list(cols)
+def unit_index(frame: pd.DataFrame, units: Sequence[str]) -> pd.Index:
+    """The unit of every row of a coding table, as an Index (a MultiIndex for several columns).
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> unit_index(pd.DataFrame({"r": [1, 2], "q": ["a", "b"]}), ["r", "q"]).tolist()
+    [(1, 'a'), (2, 'b')]
+    """
+    if len(units) == 1:
+        return pd.Index(frame[units[0]], name=units[0])
+    return pd.MultiIndex.from_frame(frame[list(units)])
 
 
-def _where(data: pd.DataFrame, mask) -> dict:
-    """:func:`wellbeing_lib.validation.error_location` of the rows selected by a boolean mask."""
-    return error_location(data, list(data.index[np.asarray(mask, dtype=bool)]))
+def check_coders(found, coders, *, coder: str, hint: str = "") -> list:
+    """The coders to compare: all of ``found`` (in order) or the listed ``coders``.
 
+    Raises :class:`InvalidValueError` naming a listed coder that is not in the data (``hint``
+    is added to what was expected) and ``ValueError`` for a coder listed twice.
 
-def _check_labels(data: pd.DataFrame, columns: Sequence[str], what: str) -> None:
-    for col in columns:
-        missing = data[col].isna().to_numpy()
-        if missing.any():
-            raise InvalidValueError(
-                f"missing {what} label", column=col,
-                expected=f"a {what} identifier in every row", **_where(data, missing),
-            )
-
-
-def _row_keys(frame: pd.DataFrame, unit_cols: Sequence[str]) -> pd.Index:
-    """The unit of every row, as an Index (a MultiIndex for several unit columns)."""
-    if len(unit_cols) == 1:
-        return pd.Index(frame[unit_cols[0]], name=unit_cols[0])
-    return pd.MultiIndex.from_frame(frame[list(unit_cols)])
-
-
-def _choose_coders(found, coders, coder: str) -> list:
+    Example
+    -------
+    >>> check_coders(["A", "B", "A"], None, coder="coder")
+    ['A', 'B']
+    """
     found = list(pd.unique(pd.Series(list(found), dtype=object)))
     if coders is None:
         return found
@@ -106,7 +114,7 @@ def _choose_coders(found, coders, coder: str) -> list:
     if absent:
         raise InvalidValueError(
             "coder not found", column=coder,
-            expected="coders among " + ", ".join(map(str, found)), found=absent,
+            expected="coders among " + ", ".join(map(str, found)) + hint, found=absent,
         )
     if len(set(coders)) != len(coders):
         raise ValueError(f"coders lists a coder twice: {coders!r}")
@@ -117,12 +125,12 @@ def _prepare(data, unit, coder, value, coders):
     """Validate a one-variable coding table; return (rows, unit columns, coders)."""
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"data must be a pandas DataFrame, not {type(data).__name__}")
-    unit_cols = _columns(unit)
+    unit_cols = as_columns(unit)
     require_columns(data, [*unit_cols, coder, value])
-    _check_labels(data, unit_cols, "unit")
-    _check_labels(data, [coder], "coder")
+    check_labels(data, unit_cols, "unit")
+    check_labels(data, [coder], "coder")
     check_unique(data, [*unit_cols, coder])
-    chosen = _choose_coders(data[coder], coders, coder)
+    chosen = check_coders(data[coder], coders, coder=coder)
     frame = data[[*unit_cols, coder, value]]
     if coders is not None:
         frame = frame[frame[coder].isin(chosen)]
@@ -154,7 +162,7 @@ def _encode(frame: pd.DataFrame, value: str, level: str, value_domain):
             raise InvalidValueError(
                 "value not in value_domain", column=value,
                 expected="one of " + ", ".join(map(str, domain)),
-                found=list(pd.unique(raw[bad])), **_where(frame, bad),
+                found=list(pd.unique(raw[bad])), **rows_where(frame, bad),
             )
         return codes, np.arange(len(domain), dtype=float)
     if level == "nominal":
@@ -167,14 +175,14 @@ def _encode(frame: pd.DataFrame, value: str, level: str, value_domain):
             if level == "ordinal" else ""
         raise InvalidValueError(
             f"non-numeric value for level '{level}'", column=value,
-            expected=f"numbers{how}", found=list(pd.unique(raw[bad])), **_where(frame, bad),
+            expected=f"numbers{how}", found=list(pd.unique(raw[bad])), **rows_where(frame, bad),
         )
     if level == "ratio":
         neg = present & (numbers < 0)
         if neg.any():
             raise InvalidValueError(
                 "negative value for level 'ratio'", column=value,
-                expected="numbers of 0 or more", found=list(raw[neg]), **_where(frame, neg),
+                expected="numbers of 0 or more", found=list(raw[neg]), **rows_where(frame, neg),
             )
     if value_domain is not None:
         allowed = pd.to_numeric(pd.Series(list(value_domain)), errors="coerce").to_numpy(float)
@@ -185,7 +193,7 @@ def _encode(frame: pd.DataFrame, value: str, level: str, value_domain):
             raise InvalidValueError(
                 "value not in value_domain", column=value,
                 expected="one of " + ", ".join(f"{a:g}" for a in allowed),
-                found=list(raw[bad]), **_where(frame, bad),
+                found=list(raw[bad]), **rows_where(frame, bad),
             )
     domain = np.unique(numbers[present])
     codes = np.full(len(numbers), -1, dtype=np.int64)
@@ -408,7 +416,7 @@ def reliability_matrix(data: pd.DataFrame, *, unit="unit", coder: str = "coder",
     B      2.0  NaN  3.0
     """
     frame, unit_cols, chosen = _prepare(data, unit, coder, value, coders)
-    units = _row_keys(frame, unit_cols).unique()
+    units = unit_index(frame, unit_cols).unique()
     key = unit_cols[0] if len(unit_cols) == 1 else unit_cols
     wide = frame.pivot(index=coder, columns=key, values=value)
     wide = wide.reindex(index=pd.Index(chosen, name=coder), columns=units)
@@ -464,7 +472,7 @@ def percent_agreement(data: pd.DataFrame, *, unit="unit", coder: str = "coder",
     """
     check_ci(ci)
     frame, unit_cols, chosen = _prepare(data, unit, coder, value, coders)
-    unit_codes, units = _row_keys(frame, unit_cols).factorize()
+    unit_codes, units = unit_index(frame, unit_cols).factorize()
     value_codes, domain = _encode(frame, value, "nominal", None)
     counts = _value_counts(np.asarray(unit_codes), value_codes, len(units), len(domain))
     m = counts.sum(axis=1)
@@ -576,7 +584,7 @@ def cohens_kappa(data: pd.DataFrame, *, unit="unit", coder: str = "coder", value
         )
     level = "nominal" if weights is None else "ordinal"
     value_codes, domain = _encode(frame, value, level, value_domain)
-    unit_codes, units = _row_keys(frame, unit_cols).factorize()
+    unit_codes, units = unit_index(frame, unit_cols).factorize()
     first = (frame[coder] == chosen[0]).to_numpy()
     grid = np.full((2, len(units)), -1, dtype=np.int64)
     grid[0, unit_codes[first]] = value_codes[first]
@@ -704,7 +712,7 @@ def krippendorff_alpha(data: pd.DataFrame, *, unit="unit", coder: str = "coder",
 
     frame, unit_cols, chosen = _prepare(data, unit, coder, value, coders)
     value_codes, domain = _encode(frame, value, level, value_domain)
-    unit_codes, units = _row_keys(frame, unit_cols).factorize()
+    unit_codes, units = unit_index(frame, unit_cols).factorize()
     counts = _value_counts(np.asarray(unit_codes), value_codes, len(units), len(domain))
     counts = counts[counts.sum(axis=1) >= 2]
     if len(counts) == 0:
