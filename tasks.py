@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """One-command tasks for wellbeing_lib; needs only Python 3.11+ (Linux, macOS or Windows).
 
-    python3 tasks.py demo [--data DIR] [--out DIR]   # install, run the notebooks, write reports/
+    python3 tasks.py demo [--data DIR] [--out DIR]   # install, check the data, run the notebooks, write reports/
     python3 tasks.py test                            # install, run ruff + import contracts + unit tests + strict nbval
+    python3 tasks.py check --data DIR                # check your data folder against the data contracts
+    python3 tasks.py templates --out DIR             # blank input templates (never overwrites)
     python3 tasks.py notebooks                       # re-execute and save the notebooks in place
     python3 tasks.py sample-data [--check]           # regenerate / verify the bundled data
     python3 tasks.py lab                             # open JupyterLab on notebooks/
@@ -88,6 +90,16 @@ def task_test(args: list[str]) -> int:
     return code
 
 
+def task_check(args: list[str]) -> int:
+    ensure_env(None)
+    return _run([PY, "-m", "wellbeing_lib.cli", "check", *args])
+
+
+def task_templates(args: list[str]) -> int:
+    ensure_env(None)
+    return _run([PY, "-m", "wellbeing_lib.cli", "templates", *args])
+
+
 def task_notebooks(args: list[str]) -> int:
     ensure_env("dev")
     return _run([PY, "-m", "wellbeing_lib.cli", "refresh-notebooks", *args])
@@ -106,6 +118,8 @@ def task_lab(args: list[str]) -> int:
 TASKS = {
     "demo": task_demo,
     "test": task_test,
+    "check": task_check,
+    "templates": task_templates,
     "notebooks": task_notebooks,
     "sample-data": task_sample_data,
     "lab": task_lab,

@@ -77,3 +77,93 @@ def test_package_table_is_cached_but_returned_as_copy():
     b = load_reference_table("swemwbs_raw_to_metric.csv")
     assert b.loc[0, "metric"] == 7.0
     assert set(b.columns) >= {"source", "year"}
+
+
+# ------------------------------------------------------------------ issue 15: real exports
+def test_semicolon_tab_and_utf16_exports_are_read_as_tables(tmp_path):
+    rows = [["client_id", "note"], ["C1", "Lonely, low; anxious"], ["C2", "£5 bus fare"]]
+    semi = tmp_path / "semi.csv"
+    semi.write_text("client_id;note\nC1;\"Lonely, low; anxious\"\nC2;£5 bus fare\n",
+                    encoding="cp1252")
+    unicode_text = tmp_path / "unicode.txt"  # Excel "Unicode Text": UTF-16, tabs
+    unicode_text.write_bytes("\n".join("\t".join(r) for r in rows).encode("utf-16"))
+    no_bom = tmp_path / "no_bom.csv"
+    no_bom.write_bytes("\n".join(",".join(r).replace(",", "\t", 1) for r in rows)
+                       .encode("utf-16-le"))
+    for path in (semi, unicode_text):
+        df = read_table(path)
+        assert df.columns.tolist() == ["client_id", "note"], path
+        assert df["note"].tolist() == ["Lonely, low; anxious", "£5 bus fare"]
+    assert read_table(unicode_text).attrs["encoding"] == "utf-16"
+    assert read_table(no_bom).attrs["encoding"] == "utf-16-le"
+
+
+def test_first_visible_sheet_is_read_and_the_hidden_one_named(tmp_path):
+    import openpyxl
+
+    from wellbeing_lib.errors import DataWarning
+
+    path = tmp_path / "book.xlsx"
+    wb = openpyxl.Workbook()
+    old = wb.active
+    old.title = "Old version"
+    old.append(["client_id", "visits"])
+    old.append(["C1", 99])
+    old.sheet_state = "veryHidden"
+    new = wb.create_sheet("Current")
+    new.append(["client_id", "visits"])
+    new.append(["C1", 3])
+    wb.save(path)
+    with pytest.warns(DataWarning, match=r"hidden sheet skipped.*book\.xlsx, sheet 'Current'.*"
+                                         r"found Old version \(hidden\)"):
+        df = read_table(path)
+    assert df["visits"].tolist() == [3]
+    with pytest.warns(DataWarning, match="reading a veryHidden sheet"):
+        assert read_table(path, sheet_name="Old version")["visits"].tolist() == [99]
+
+
+def test_excel_error_values_are_named_by_cell(tmp_path):
+    import openpyxl
+
+    path = tmp_path / "costs.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Costs"
+    ws.append(["item", "cost"])
+    ws.append(["GP visit", 45])
+    ws.append(["A&E", "#DIV/0!"])
+    ws["B3"].data_type = "e"
+    wb.save(path)
+    with pytest.raises(errors.InvalidValueError) as info:
+        read_table(path)
+    assert str(info.value) == (
+        "Excel error value (a formula that failed, not data) in costs.xlsx, sheet 'Costs', "
+        "cell B3, column 'cost', file line 3: expected a value: fix the formula or type the "
+        "value in; found #DIV/0!")
+    assert read_table(path, excel_errors="blank")["cost"].isna().tolist() == [False, True]
+
+
+def test_line_numbers_count_blank_rows_and_survive_sorting(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text('id,note\nA,"two\nlines"\n\nB,x\n,\nC,y\n')
+    df = read_table(path, lines=True)
+    assert df["id"].tolist() == ["A", "B", "C"]
+    assert df["file_line"].tolist() == [2, 4, 6]  # spreadsheet rows: blank rows counted
+    sorted_ = df.sort_values("id", ascending=False)
+    from wellbeing_lib.validation import error_location
+
+    assert error_location(sorted_, [2])["line_numbers"] == [6]
+
+
+@pytest.mark.parametrize(("name", "content", "reason"), [
+    ("clients.csv", b"PK\x03\x04rest-of-a-zip", "Excel workbook (.xlsx) with a text-file name"),
+    ("clients.csv", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1junk", "old binary Excel workbook"),
+    ("clients.xls", b"\xd0\xcf\x11\xe0", "old binary Excel workbooks (.xls) are not read"),
+])
+def test_workbooks_under_the_wrong_name_are_named(tmp_path, name, content, reason):
+    import re
+
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(errors.UnreadableFileError, match=re.escape(reason)):
+        read_table(path)

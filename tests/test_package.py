@@ -29,7 +29,8 @@ def test_every_public_name_resolves():
 def test_no_package_but_widgets_loads_a_plotting_library_on_import():
     """Plotting and widget libraries load inside the functions that draw, never on import."""
     packages = ["errors", "io", "validation", "stats", "privacy", "reporting", "outcomes",
-                "economics", "engagement", "diagnostic", "datasets", "cli"]
+                "economics", "engagement", "diagnostic", "monitoring", "datasets", "cli",
+                "contracts", "intake"]
     code = (
         "import importlib, sys\n"
         f"for name in {packages!r}:\n"
@@ -46,7 +47,7 @@ def test_every_package_reexports_its_public_names():
     import importlib
 
     for name in ["stats", "privacy", "reporting", "outcomes", "economics", "engagement",
-                 "diagnostic", "datasets"]:
+                 "diagnostic", "monitoring", "datasets"]:
         package = importlib.import_module(f"wellbeing_lib.{name}")
         assert package.__all__, name
         missing = [n for n in package.__all__ if not hasattr(package, n)]

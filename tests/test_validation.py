@@ -79,3 +79,40 @@ def test_error_hierarchy():
     assert issubclass(errors.DataError, errors.WellbeingError)
     err = errors.SheetError("sheet missing", file="org.xlsx", sheet="Environment", cell="B4")
     assert str(err) == "sheet missing in org.xlsx, sheet 'Environment', cell B4"
+
+
+# ------------------------------------------------------------------ issue 15
+def test_errors_use_the_file_line_column_after_filtering_and_melting():
+    df = pd.DataFrame({"id": ["a", "b", "c"], "q1": [1, 2, 9], "q2": [3, 7, 2],
+                       "file_line": [2, 5, 9]})
+    kept = df[df["id"] != "a"]
+    with pytest.raises(errors.InvalidValueError) as info:
+        check_numeric(kept, ["q1"], high=5)
+    assert info.value.line_numbers == [9]
+    long = df.melt(id_vars=["id", "file_line"], value_vars=["q1", "q2"], value_name="answer")
+    with pytest.raises(errors.InvalidValueError) as info:
+        check_numeric(long, ["answer"], high=5)
+    assert info.value.line_numbers == [9, 5]
+
+
+def test_total_rows_identifiers_and_empty_tables():
+    from wellbeing_lib.validation import (
+        check_identifiers,
+        check_not_empty,
+        check_total_rows,
+        near_duplicate_ids,
+        warn_all_missing,
+    )
+
+    df = pd.DataFrame({"id": ["C1", "c1", "C2 ", "C2", "Sub-total", "C3"]})
+    with pytest.raises(errors.InvalidValueError, match="total row.*row 4.*found Sub-total"):
+        check_total_rows(df, ["id"])
+    groups = near_duplicate_ids(df["id"])
+    assert groups["ids"].tolist() == ["'C1' / 'c1'", "'C2' / 'C2 '"]
+    with pytest.raises(errors.InvalidValueError, match="rows 0, 1, 2, 3"):
+        check_identifiers(df, "id")
+    check_identifiers(pd.DataFrame({"id": ["A", "B"]}), "id")
+    with pytest.raises(errors.InvalidValueError, match="no data rows"):
+        check_not_empty(df.iloc[:0])
+    with pytest.warns(errors.DataWarning, match="column 'b'"):
+        assert warn_all_missing(pd.DataFrame({"a": [1, 2], "b": ["", " "]}), ["a", "b"]) == ["b"]

@@ -8,11 +8,14 @@ functions that draw):
 ``outcomes``    instrument scoring (WEMWBS, SWEMWBS, ONS4, UCLA-3, PAM), change
 ``economics``   discounting, unit costs, service-use costing, SROI with sensitivity
 ``diagnostic``  workforce Health and Wellbeing Framework diagnostic
+``monitoring``  SPC charts (NHS Making Data Count), monthly feeds, reach and funnel plots
 ``engagement``  reach, representativeness, thematic coding, inter-coder reliability
 ``stats``       shared statistics: intervals, reliability
 ``privacy``     small-count suppression, pseudonymisation, NHS numbers, redaction
 ``io``          reading files with encoding detection; the data folder
 ``validation``  column, range, allowed-value and key checks with named errors
+``contracts``   the data contract of every input file, as data; checks against them
+``intake``      your own data folder: ``check_data_folder``, ``write_templates``
 ``reporting``   palette, figures, charts, HTML, Excel, notebook runs
 ``datasets``    seeded generators of the bundled synthetic data; ``load_dataset``
 ``plots``       seaborn-style plotting helpers (``data=``, ``ax=``, return the Axes)
@@ -35,12 +38,15 @@ __version__ = "0.1.0"
 
 _SUBMODULES = (
     "cli",
+    "contracts",
     "datasets",
     "diagnostic",
     "economics",
     "engagement",
     "errors",
+    "intake",
     "io",
+    "monitoring",
     "outcomes",
     "privacy",
     "reporting",

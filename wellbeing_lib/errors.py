@@ -35,7 +35,12 @@ __all__ = [
     "UnmatchedRecordsError",
     "UnreadableFileError",
     "SheetError",
+    "DisclosureError",
     "ConvergenceError",
+    "NotebookRunError",
+    "OverwriteError",
+    "DataWarning",
+    "describe_location",
 ]
 
 #: how many row labels / values a message lists before saying "and N more"
@@ -102,37 +107,59 @@ class DataError(WellbeingError, ValueError):
         super().__init__(self._message())
 
     def _message(self) -> str:
-        where = []
-        if self.file:
-            where.append(self.file)
-        if self.sheet:
-            where.append(f"sheet '{self.sheet}'")
-        if self.cell:
-            where.append(f"cell {self.cell}")
-        if self.column is not None:
-            if isinstance(self.column, str):
-                where.append(f"column '{self.column}'")
-            else:
-                cols = [f"'{c}'" for c in self.column]
-                where.append(("columns " if len(cols) > 1 else "column ") + _listing(cols, 10))
-        if self.rows:
-            label = "row" if len(self.rows) == 1 else "rows"
-            text = f"{label} {_listing(self.rows)}"
-            if self.line_numbers:
-                lab = "line" if len(self.line_numbers) == 1 else "lines"
-                text += f" (file {lab} {_listing(self.line_numbers)})"
-            where.append(text)
-        msg = self.problem
-        if where:
-            msg += " in " + ", ".join(where)
-        tail = []
-        if self.expected:
-            tail.append(f"expected {self.expected}")
-        if self.found:
-            tail.append(f"found {_listing(self.found)}")
-        if tail:
-            msg += ": " + "; ".join(tail)
-        return msg
+        return describe_location(
+            self.problem, file=self.file, sheet=self.sheet, cell=self.cell,
+            column=self.column, rows=self.rows, line_numbers=self.line_numbers,
+            expected=self.expected, found=self.found,
+        )
+
+
+def describe_location(problem: str, *, file=None, sheet=None, cell=None, column=None,
+                      rows=None, line_numbers=None, expected=None, found=None) -> str:
+    """The one message format of :class:`DataError` and :class:`DataWarning`.
+
+    Example
+    -------
+    >>> describe_location("blank column", file="m.csv", column="ucla_2",
+    ...                   expected="at least one answer")
+    "blank column in m.csv, column 'ucla_2': expected at least one answer"
+    """
+    where = []
+    if file:
+        where.append(str(file))
+    if sheet:
+        where.append(f"sheet '{sheet}'")
+    if cell:
+        where.append(f"cell {cell}")
+    if column is not None:
+        if isinstance(column, str):
+            where.append(f"column '{column}'")
+        else:
+            cols = [f"'{c}'" for c in column]
+            where.append(("columns " if len(cols) > 1 else "column ") + _listing(cols, 10))
+    rows = list(rows or [])
+    line_numbers = list(line_numbers or [])
+    if rows:
+        label = "row" if len(rows) == 1 else "rows"
+        text = f"{label} {_listing(rows)}"
+        if line_numbers:
+            lab = "line" if len(line_numbers) == 1 else "lines"
+            text += f" (file {lab} {_listing(line_numbers)})"
+        where.append(text)
+    elif line_numbers:
+        lab = "line" if len(line_numbers) == 1 else "lines"
+        where.append(f"file {lab} {_listing(line_numbers)}")
+    msg = problem
+    if where:
+        msg += " in " + ", ".join(where)
+    tail = []
+    if expected:
+        tail.append(f"expected {expected}")
+    if found:
+        tail.append(f"found {_listing(found)}")
+    if tail:
+        msg += ": " + "; ".join(tail)
+    return msg
 
 
 class MissingColumnError(DataError):
@@ -155,6 +182,11 @@ class SheetError(DataError):
     """A workbook lacks a sheet, or a sheet is laid out differently from what was expected."""
 
 
+class DisclosureError(DataError):
+    """A table would disclose what its small-count suppression should hide, so it is not
+    published (raised by :func:`wellbeing_lib.privacy.publish`)."""
+
+
 class UnreadableFileError(WellbeingError, OSError):
     """A file is missing, empty, or cannot be parsed in a supported format."""
 
@@ -164,5 +196,52 @@ class UnreadableFileError(WellbeingError, OSError):
         super().__init__(f"cannot read {self.file}: {reason}")
 
 
+class OverwriteError(WellbeingError, FileExistsError):
+    """A command would replace files that differ from what it writes (nothing was written)."""
+
+    def __init__(self, folder, files) -> None:
+        self.folder = str(folder)
+        self.files = list(files)
+        super().__init__(
+            f"not overwriting {len(self.files)} file(s) that differ from the sample data: "
+            f"{_listing(self.files, 8)} (pass force=True, or --force, to replace them)")
+
+
 class ConvergenceError(WellbeingError, RuntimeError):
     """An iterative method did not converge within its iteration cap."""
+
+
+class NotebookRunError(WellbeingError, RuntimeError):
+    """A notebook run by ``wellbeing demo`` failed, stalled or timed out (one plain line)."""
+
+
+class DataWarning(UserWarning):
+    """Something in the user's data that is handled but should be looked at.
+
+    Raised through :func:`warnings.warn` (never as an exception) for what the library can
+    handle without a wrong number but the user should know about: a hidden sheet skipped,
+    a column with every value blank, numbers stored as text.  The message has the format
+    of :class:`DataError`, and the same fields are kept on the warning.
+
+    Example
+    -------
+    >>> w = DataWarning("every value is blank", file="m.csv", column="ucla_2",
+    ...                 expected="answers in at least one row")
+    >>> print(w)
+    every value is blank in m.csv, column 'ucla_2': expected answers in at least one row
+    """
+
+    def __init__(self, problem: str, *, file=None, sheet=None, column=None, rows=None,
+                 line_numbers=None, cell=None, expected=None, found=None) -> None:
+        self.problem = problem
+        self.file = None if file is None else str(file)
+        self.sheet = sheet
+        self.column = column
+        self.rows = list(rows) if rows is not None else []
+        self.line_numbers = list(line_numbers) if line_numbers is not None else []
+        self.cell = cell
+        self.expected = expected
+        self.found = list(found) if found is not None else []
+        super().__init__(describe_location(
+            problem, file=self.file, sheet=sheet, cell=cell, column=column, rows=self.rows,
+            line_numbers=self.line_numbers, expected=expected, found=self.found))

@@ -12,6 +12,13 @@ Provenance
     only labels error messages, and no result depends on it (a table that lost it on a
     merge still validates, its errors just do not name the file).
 
+Line numbers
+    ``read_table(..., lines=True)`` adds a ``file_line`` column (:data:`LINE_COLUMN`):
+    the spreadsheet row of each record.  When a table has it, every error names those
+    lines, so they stay right after the user filters, sorts, merges or melts the table
+    (keep the column).  Without it, lines are only given while the table keeps the
+    RangeIndex it was read with (header = line 1, first record = line 2).
+
 Example
 -------
 >>> import pandas as pd
@@ -25,12 +32,14 @@ wellbeing_lib.errors.MissingColumnError: required column missing in column 'scor
 
 from __future__ import annotations
 
+import re
+import warnings
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
-from .errors import DuplicateKeyError, InvalidValueError, MissingColumnError
+from .errors import DataWarning, DuplicateKeyError, InvalidValueError, MissingColumnError
 
 __all__ = [
     "require_columns",
@@ -43,13 +52,30 @@ __all__ = [
     "as_columns",
     "rows_where",
     "source_of",
+    "sheet_of",
     "line_numbers",
     "error_location",
+    "check_not_empty",
+    "warn_all_missing",
+    "check_total_rows",
+    "near_duplicate_ids",
+    "check_identifiers",
+    "scale_limits",
+    "check_within_scale",
     "DEFAULT_CI",
+    "LINE_COLUMN",
+    "TOTAL_LABEL",
 ]
 
 #: the confidence level every interval in the library uses unless told otherwise
 DEFAULT_CI = 0.95
+
+#: the column ``read_table(..., lines=True)`` adds: each record's spreadsheet row
+LINE_COLUMN = "file_line"
+
+#: a label that marks a total or subtotal row of an export (whole cell, any case)
+TOTAL_LABEL = re.compile(r"^\s*(grand\s+|sub[\s-]*)?totals?\s*:?\s*$|^\s*sum\s*$",
+                         re.IGNORECASE)
 
 
 def check_ci(ci) -> float:
@@ -115,12 +141,35 @@ def source_of(data: pd.DataFrame) -> str | None:
     return data.attrs.get("source") if hasattr(data, "attrs") else None
 
 
-def line_numbers(data: pd.DataFrame, labels: Sequence) -> list[int] | None:
-    """File line numbers (header = line 1) of index labels, for data read from a file.
+def sheet_of(data: pd.DataFrame) -> str | None:
+    """The sheet of a workbook a DataFrame was read from (``attrs["sheet"]``), if known."""
+    return data.attrs.get("sheet") if hasattr(data, "attrs") else None
 
-    Only meaningful while the frame keeps the default RangeIndex that
-    :func:`read_table` gives it; returns None otherwise.
+
+def line_numbers(data: pd.DataFrame, labels: Sequence) -> list[int] | None:
+    """File line numbers (header = line 1) of index labels.
+
+    Taken from the ``file_line`` column when the table has one (``read_table(...,
+    lines=True)``), so they survive filtering, sorting and reshaping; otherwise computed
+    from the position, and only while the frame keeps the default RangeIndex that
+    :func:`~wellbeing_lib.io.read_table` gives it (None otherwise).
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"x": [5, 6, 7], "file_line": [2, 4, 5]}).sort_values("x",
+    ...                                                                        ascending=False)
+    >>> line_numbers(df, [2, 0])
+    [5, 2]
     """
+    labels = list(labels)
+    if LINE_COLUMN in data.columns:
+        lines = data[LINE_COLUMN]
+        if data.index.is_unique:
+            values = lines.reindex(labels)
+        else:
+            values = lines.iloc[data.index.get_indexer_for(labels)]
+        return [int(v) for v in values.dropna()]
     if source_of(data) is None or not isinstance(data.index, pd.RangeIndex):
         return None
     if data.index.start != 0 or data.index.step != 1:
@@ -142,6 +191,7 @@ def error_location(data: pd.DataFrame, labels: Sequence) -> dict:
     {'file': 'x.csv', 'rows': [1], 'line_numbers': [3]}
     """
     return {"file": source_of(data), "rows": list(labels), "line_numbers": line_numbers(data, labels)}
+
 
 def rows_where(data: pd.DataFrame, mask) -> dict:
     """:func:`error_location` of the rows of ``data`` selected by a boolean ``mask``.
@@ -301,3 +351,188 @@ def check_unique(data: pd.DataFrame, keys: str | Sequence[str]) -> None:
             found=found,
             **error_location(data, labels),
         )
+
+
+# ------------------------------------------------------------ the silent classes
+def check_not_empty(data: pd.DataFrame, *, what: str = "a data row") -> None:
+    """Raise :class:`InvalidValueError` if ``data`` has no rows (e.g. a header-only file).
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> check_not_empty(pd.DataFrame({"client_id": []}), what="a client")
+    Traceback (most recent call last):
+    ...
+    wellbeing_lib.errors.InvalidValueError: no data rows: expected at least one row below the header (a client); found 0 rows
+    """
+    if len(data) == 0:
+        raise InvalidValueError(
+            "no data rows", file=source_of(data),
+            expected=f"at least one row below the header ({what})", found=["0 rows"],
+        )
+
+
+def warn_all_missing(data: pd.DataFrame, columns: Iterable[str], *, what: str = "values",
+                     stacklevel: int = 2, min_rows: int = 2) -> list[str]:
+    """Warn (:class:`~wellbeing_lib.errors.DataWarning`) for each column with every value blank.
+
+    A column left blank throughout is usually a wrong export or a renamed question: its
+    results would be all missing.  Tables of fewer than ``min_rows`` rows are not judged
+    (one questionnaire with a skipped item is not a blank column).  Returns the blank
+    columns (in the order given).
+
+    Example
+    -------
+    >>> import warnings, pandas as pd
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_all_missing(pd.DataFrame({"a": [1, 2], "b": [None, None]}), ["a", "b"])
+    ['b']
+    >>> print(caught[0].message)
+    every value is blank in column 'b': expected values in at least one row
+    """
+    if len(data) < max(min_rows, 1):
+        return []
+    blank = []
+    for col in columns:
+        values = data[col]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            empty = values.isna() | values.astype("str").str.strip().eq("")
+        else:
+            empty = values.isna()
+        if bool(empty.all()):
+            blank.append(col)
+            warnings.warn(DataWarning(
+                "every value is blank", file=source_of(data), column=col,
+                expected=f"{what} in at least one row"), stacklevel=stacklevel + 1)
+    return blank
+
+
+def check_total_rows(data: pd.DataFrame, columns: Iterable[str], *, what: str = "record"
+                     ) -> None:
+    """Raise :class:`InvalidValueError` for a total or subtotal row in a label column.
+
+    Exports and hand-made sheets often end with a ``Total`` row; read as data it would
+    be counted as one more person (or its sums added twice).  A row whose label in any of
+    ``columns`` is ``Total``, ``Totals``, ``Subtotal``, ``Sub-total``, ``Grand total``
+    or ``Sum`` (any case, whole cell) is reported with its line.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"client_id": ["C1", "C2", "Total"], "visits": [2, 3, 5]})
+    >>> check_total_rows(df, ["client_id"], what="client")
+    Traceback (most recent call last):
+    ...
+    wellbeing_lib.errors.InvalidValueError: total row in column 'client_id', row 2: expected one row per client (delete total and subtotal rows: they would be counted as data); found Total
+    """
+    for col in columns:
+        values = data[col]
+        if not (values.dtype == object or pd.api.types.is_string_dtype(values)):
+            continue
+        text = values.astype("str")
+        mask = (values.notna() & text.str.match(TOTAL_LABEL)).to_numpy(dtype=bool)
+        if mask.any():
+            raise InvalidValueError(
+                "total row", column=col,
+                expected=f"one row per {what} (delete total and subtotal rows: they would "
+                         "be counted as data)",
+                found=list(values[mask]), **rows_where(data, mask),
+            )
+
+
+def near_duplicate_ids(values) -> pd.DataFrame:
+    """Groups of distinct identifiers that differ only in surrounding spaces or capitals.
+
+    Such ids look the same to a person but never match in a join or a pairing
+    (``"C-12 "`` vs ``"C-12"``, ``"c-12"`` vs ``"C-12"``).
+
+    Returns
+    -------
+    DataFrame
+        ``normalised`` (stripped, case-folded) and ``ids`` (the distinct spellings, as a
+        ``" / "``-joined text with each id quoted), one row per group, sorted.
+
+    Example
+    -------
+    >>> near_duplicate_ids(["C-1", "C-1 ", "c-2", "C-2", "C-3"])
+      normalised             ids
+    0        c-1  'C-1' / 'C-1 '
+    1        c-2   'C-2' / 'c-2'
+    """
+    series = pd.Series(pd.unique(pd.Series(values).dropna().astype("str")), dtype="str")
+    norm = series.str.strip().str.casefold()
+    counts = norm.map(norm.value_counts())
+    groups = series[counts > 1].groupby(norm[counts > 1])
+    rows = [(key, " / ".join(repr(v) for v in sorted(group))) for key, group in groups]
+    return pd.DataFrame(rows, columns=["normalised", "ids"]).astype("str")
+
+
+def check_identifiers(data: pd.DataFrame, column: str, *, what: str = "identifier") -> None:
+    """Raise :class:`InvalidValueError` if ids in ``column`` differ only in spaces or case.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"client_id": ["C-1", "C-2", "C-1 "]})
+    >>> check_identifiers(df, "client_id", what="client id")
+    Traceback (most recent call last):
+    ...
+    wellbeing_lib.errors.InvalidValueError: client ids that differ only in spaces or capitals in column 'client_id', rows 0, 2: expected the same spelling of each client id in every row (they would not be matched); found 'C-1' / 'C-1 '
+    """
+    require_columns(data, [column])
+    groups = near_duplicate_ids(data[column])
+    if len(groups):
+        norm = data[column].astype("str").str.strip().str.casefold()
+        mask = norm.isin(groups["normalised"]).to_numpy(dtype=bool) & data[column].notna(
+        ).to_numpy(dtype=bool)
+        raise InvalidValueError(
+            f"{what}s that differ only in spaces or capitals", column=column,
+            expected=f"the same spelling of each {what} in every row (they would not be "
+                     "matched)",
+            found=list(groups["ids"]), **rows_where(data, mask),
+        )
+
+
+def scale_limits(units) -> tuple[pd.Series, pd.Series]:
+    """Lower and upper limit of each row's scale from a text naming it.
+
+    ``"score 0-10"`` gives 0 and 10; any text with ``%`` (``"% agreeing"``) gives 0 and
+    100; a text naming no scale gives missing limits.
+
+    Example
+    -------
+    >>> low, high = scale_limits(pd.Series(["score 0-10", "% agreeing", "count"]))
+    >>> low.tolist(), high.tolist()
+    ([0.0, 0.0, nan], [10.0, 100.0, nan])
+    """
+    text = pd.Series(units).astype("str")
+    parts = text.str.extract(r"(-?\d+(?:\.\d+)?)\s*[-–]\s*(-?\d+(?:\.\d+)?)").astype("float64")
+    percent = text.str.contains("%", regex=False).fillna(False).astype(bool)
+    return parts[0].where(~percent, 0.0), parts[1].where(~percent, 100.0)
+
+
+def check_within_scale(data: pd.DataFrame, columns: Iterable[str], unit: str) -> None:
+    """Raise :class:`InvalidValueError` for a value outside the scale its row states in the
+    ``unit`` column (``"score 0-10"``, ``"% agreeing"``); rows whose unit names no scale
+    are not judged.
+
+    Example
+    -------
+    >>> df = pd.DataFrame({"unit": ["score 0-10", "% agreeing"], "value": [12.5, 61.0]})
+    >>> check_within_scale(df, ["value"], "unit")
+    Traceback (most recent call last):
+    ...
+    wellbeing_lib.errors.InvalidValueError: value outside its stated scale in column 'value', row 0: expected a value within the scale named in 'unit'; found 12.5 (score 0-10)
+    """
+    low, high = scale_limits(data[unit])
+    for col in columns:
+        values = pd.to_numeric(data[col], errors="coerce")
+        out = (values.notna() & ((values < low) | (values > high))).to_numpy(dtype=bool)
+        if out.any():
+            raise InvalidValueError(
+                "value outside its stated scale", column=col,
+                expected=f"a value within the scale named in '{unit}'",
+                found=[f"{v:g} ({u})" for v, u in zip(values[out], data[unit][out])],
+                **rows_where(data, out),
+            )

@@ -616,3 +616,93 @@ def theme_explorer(data: pd.DataFrame, mentions: pd.DataFrame, *, groups: list[s
 
 
 __all__ += ["theme_explorer"]
+
+
+def monitoring_explorer(overall, *, by_practice=None, dpi: int = 80):
+    """Pick a measure and a practice → its SPC chart, icons and plain-English reading.
+
+    Parameters
+    ----------
+    overall : Monitoring
+        :func:`wellbeing_lib.monitoring.monitor` of the whole programme's feeds.
+    by_practice : Monitoring, optional
+        The same for feeds per practice (``programme_feeds(..., by="practice")``); adds a
+        "Practice" dropdown ("All practices" shows ``overall``).
+    dpi : int, default 80
+        Resolution of the chart.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        With ``current_table`` (the icon row on show), ``current_reading`` (its reading),
+        ``measure`` and ``practice`` (the dropdowns, so the explorer can be driven without a
+        front end).
+
+    Example
+    -------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from wellbeing_lib.monitoring import monitor, programme_feeds
+    >>> clients = pd.DataFrame({"client_id": [f"c{i}" for i in range(80)],
+    ...                         "practice": ["A", "B"] * 40,
+    ...                         "referral_date": pd.date_range("2017-01-01", periods=80,
+    ...                                                        freq="5D")})
+    >>> explorer = monitoring_explorer(monitor(programme_feeds(clients)),
+    ...     by_practice=monitor(programme_feeds(clients, by="practice")))
+    >>> explorer.practice.value = "B"
+    >>> explorer.current_table[["measure", "practice", "variation"]]
+         measure practice     variation
+    0  referrals        B  neutral_high
+    """
+    import base64
+
+    import ipywidgets as w
+
+    from .monitoring import plot_spc
+    from .reporting.figures import figure_to_base64, get_axes
+
+    labels = dict(zip(overall.definitions["measure"], overall.definitions["label"]))
+    measure = w.Dropdown(options=[(label, m) for m, label in labels.items()],
+                         description="Measure", layout=w.Layout(width="420px"))
+    practices = []
+    if by_practice is not None:
+        col = by_practice.chart(overall.icons["measure"].iloc[0]).group
+        practices = sorted(pd.unique(by_practice.icons[col]).tolist(), key=str)
+    practice = w.Dropdown(options=["All practices", *practices], description="Practice",
+                          layout=w.Layout(width="300px"))
+    reading = w.HTML()
+    table_html = w.HTML()
+    image = w.Image(format="png")
+    box = w.VBox([w.HBox([measure, practice] if practices else [measure]), reading, image,
+                  table_html])
+    box.measure, box.practice = measure, practice
+
+    def update(_=None):
+        source = overall if practice.value == "All practices" else by_practice
+        chart = source.chart(measure.value)
+        icons = source.icons[source.icons["measure"] == measure.value]
+        series = None
+        if chart.group is not None:
+            series = practice.value
+            icons = icons[icons[chart.group] == series]
+        table = icons.reset_index(drop=True)
+        box.current_table = table
+        box.current_reading = table["reading"].iloc[0] if len(table) else ""
+        reading.value = f"<p>{box.current_reading}</p>"
+        shown = table.drop(columns="reading")
+        numbers = shown.select_dtypes("number").columns
+        shown[numbers] = shown[numbers].round(2)
+        table_html.value = shown.to_html(index=False, border=0, na_rep="")
+        ax = get_axes(None, figsize=(9, 4.5))
+        title = labels[measure.value] + ("" if series is None else f": {series}")
+        plot_spc(chart, series=series, ax=ax, title=title, ylabel=labels[measure.value])
+        image.value = base64.b64decode(figure_to_base64(ax.figure, dpi=dpi))  # closes it
+
+    measure.observe(update, names="value")
+    practice.observe(update, names="value")
+    update()
+    return box
+
+
+__all__ += ["monitoring_explorer"]

@@ -83,9 +83,10 @@ def test_load_dataset_round_trip():
     assert str(committed["social_prescribing_measures"]["swemwbs_1"].dtype) == "Int64"
 
 
-def test_load_dataset_missing_file_says_how_to_regenerate(tmp_path):
-    with pytest.raises(UnreadableFileError, match="wellbeing make-sample-data"):
+def test_load_dataset_missing_file_names_contract_and_templates(tmp_path):
+    with pytest.raises(UnreadableFileError, match="wellbeing templates") as info:
         ds.load_dataset("social_prescribing_clients", data_dir=tmp_path)
+    assert "Data contracts" in str(info.value) and "make-sample-data" not in str(info.value)
     with pytest.raises(UnreadableFileError, match="social_prescribing_measures"):
         ds.load_dataset("social_prescribing", data_dir=tmp_path)  # a data set, not a file
     with pytest.raises(UnreadableFileError, match="no such data file"):
@@ -109,9 +110,10 @@ def test_list_datasets_is_tidy():
 
 
 def test_data_sets_are_registered_in_a_fixed_order():
-    """Importing the package registers the four generators, in the order of their files."""
+    """Importing the package registers the five generators, in the order of their files."""
     assert list(ds.DATASETS) == ["social_prescribing", "workforce_diagnostic",
-                                 "engagement_self_assessment", "engagement_dialogue"]
+                                 "engagement_self_assessment", "engagement_dialogue",
+                                 "practices"]
     assert list(pd.unique(ds.list_datasets()["dataset"])) == list(ds.DATASETS)
 
 

@@ -218,3 +218,65 @@ def test_theme_labels_come_from_the_codebook_argument_not_attrs():
         theme_frequency(answers, own)
     # a grouping column of your own: its labels in order of appearance
     assert theme_labels(own.assign(group=["b"]), "group") == ["b"]
+
+
+# ---------------------------------------------------------------- regular expressions
+def test_regex_in_plain_terms_column_is_a_named_error(tmp_path):
+    """Issue 15: 'lonel(y|iness)' in include was split into words that never match."""
+    path = tmp_path / "codebook.csv"
+    path.write_text("theme,code,include,exclude\nA,a,apple,\nL,lonely,lonel(y|iness); alone,\n"
+                    "M,money,money,\\bpocket money\\b\n", encoding="utf-8")
+    with pytest.raises(InvalidValueError) as err:
+        read_codebook(path)
+    message = str(err.value)
+    assert "regular expression in a plain-terms column" in message
+    assert "'include'" in message and "file line 3" in message and "include_regex" in message
+    assert err.value.found == ["lonel(y|iness); alone"]
+    fixed = path.read_text().replace("lonel(y|iness); alone,", "alone,").replace(
+        "\\bpocket money\\b", "pocket money")
+    path.write_text(fixed)
+    read_codebook(path)
+    # the same pattern in the regex column works, and plain terms with apostrophes,
+    # hyphens, '*' and full stops are still plain terms
+    book = pd.DataFrame({"theme": ["L"], "code": ["lonely"], "include": ["GP's; self-care; e.g."],
+                         "include_regex": [r"\blonel(y|iness)\b"]})
+    out = apply_codebook(pd.DataFrame({"respondent": [1, 2], "text": ["Loneliness", "lonely"]}),
+                         book)
+    assert out["match"].tolist() == ["Loneliness", "lonely"]
+    with pytest.raises(InvalidValueError, match="exclude_regex"):
+        read_codebook(pd.DataFrame({"theme": ["L"], "code": ["x"], "include": ["a"],
+                                    "exclude": ["[Ww]alking stick"]}))
+
+
+# ---------------------------------------------------------------- scale: chunks, streaming
+def test_chunked_coding_equals_one_pass(monkeypatch):
+    from wellbeing_lib.engagement import codebook as module
+
+    texts = ["I am not lonely but I never see my family.", "", None,
+             "Can't get an appointment; the bus is a problem.", "Money worries, heating bills",
+             "Walking stick helps; I love walking and my GP's advice."] * 40
+    data = pd.DataFrame({"respondent": range(len(texts)), "text": texts})
+    whole = apply_codebook(data, keep_negated=True)
+    monkeypatch.setattr(module, "CHUNK_CHARACTERS", 50)   # dozens of chunks
+    assert len(module._chunks(data["text"].fillna(""))) > 20
+    pd.testing.assert_frame_equal(apply_codebook(data, keep_negated=True), whole)
+
+
+def test_code_in_chunks_and_code_csv_stream(tmp_path):
+    from wellbeing_lib.engagement import code_csv, code_in_chunks
+
+    texts = ["Lonely and skint", "Money worries", "Not lonely", "I love walking"] * 25
+    data = pd.DataFrame({"respondent": range(100), "text": texts})
+    whole = apply_codebook(data)
+    pieces = pd.concat(code_in_chunks(data.iloc[i:i + 7] for i in range(0, 100, 7)),
+                       ignore_index=True)
+    pd.testing.assert_frame_equal(pieces, whole)
+    source = tmp_path / "answers.csv"
+    data.to_csv(source, index=False, encoding="cp1252")
+    counts = code_csv(source, tmp_path / "mentions.csv", chunksize=9)
+    assert counts == {"answers": 100, "mentions": len(whole)}
+    back = pd.read_csv(tmp_path / "mentions.csv", dtype={"respondent": str})
+    assert back["code"].tolist() == whole["code"].tolist()
+    assert back["respondent"].tolist() == whole["respondent"].astype(str).tolist()
+    with pytest.raises(ValueError, match="new file"):
+        code_csv(source, source)

@@ -292,3 +292,34 @@ def test_default_random_state_is_a_fixed_seed_and_codebook_is_an_argument():
     assert out["code"].unique().tolist() == ["loneliness", "cost_of_living", eng.OVERALL]
     pd.testing.assert_frame_equal(out, eng.codebook_agreement(
         mentions, AGREE_CODINGS, units_coded=AGREE_ANSWERS, codebook=book, n_boot=50))
+
+
+# ---------------------------------------------------------------- every coefficient per code
+def test_code_agreement_matches_code_reliability_and_the_stats_family():
+    codings, seen = make_codings()
+    family = eng.code_agreement(codings, units_coded=seen, codes=["lonely", "access", "cost"])
+    classic = code_reliability(codings, units_coded=seen, codes=["lonely", "access", "cost"],
+                               n_boot=0)
+    assert list(family["code"]) == ["lonely", "access", "cost"]
+    np.testing.assert_allclose(family["krippendorff_alpha"], classic["alpha"][:3])
+    np.testing.assert_allclose(family["n_any"], classic["n_any"][:3])
+    # Cohen's kappa: answer 6 (seen by A only) leaves Gwet's chance agreement, not the
+    # 2 x 2 table of answers both saw, so compare on the answers both coders saw
+    both = seen[seen["respondent"] != 6]
+    family5 = eng.code_agreement(codings[codings["respondent"] != 6], units_coded=both,
+                                 codes=["lonely", "access", "cost"])
+    np.testing.assert_allclose(family5["cohens_kappa"], classic["kappa"][:3], atol=1e-12)
+    # by hand for 'cost': only A applied it, to answer 5 of the 5 both saw
+    cost = family5.set_index("code").loc["cost"]
+    assert cost["percent_agreement"] == pytest.approx(80.0)
+    assert cost["brennan_prediger"] == pytest.approx((0.8 - 0.5) / 0.5)
+    assert cost["gwet_ac"] == pytest.approx((0.8 - 0.1 * 0.9 * 2) / (1 - 0.18))
+
+
+def test_code_agreement_rare_code_shows_the_kappa_paradox():
+    units = pd.DataFrame({"respondent": range(200), "question": "q"})
+    codings = pd.DataFrame({"respondent": [0, 0, 1, 2], "question": "q",
+                            "code": "rare", "coder": ["A", "B", "A", "B"]})
+    row = eng.code_agreement(codings, units_coded=units).iloc[0]
+    assert row["percent_agreement"] == pytest.approx(99.0)
+    assert row["krippendorff_alpha"] < 0.5 < 0.98 < row["gwet_ac"]

@@ -1,8 +1,14 @@
-"""Running notebooks: data and output folders passed through, failures reported."""
+"""Running notebooks: folders passed through, failures reported in one plain line and in
+the HTML, stalled kernels stopped fast, run folders fresh."""
+
+import time
 
 import nbformat
+import pytest
+from nbclient.exceptions import CellExecutionError
 
 from wellbeing_lib.reporting import list_notebooks, run_notebooks
+from wellbeing_lib.reporting.notebooks import new_run_folder, plain_reason
 
 
 def _notebook(path, source):
@@ -33,18 +39,116 @@ def test_run_notebooks_passes_data_and_out_dirs_and_keeps_source(tmp_path):
     html = (out / "demo.html").read_text()
     assert "<html" in html and "input.csv" in html
     assert (out / "sum.xlsx").exists()
+    assert table.loc[0, "outputs"] == ("demo.html", "sum.xlsx")  # what this run wrote
     assert nb_path.read_bytes() == before  # the committed notebook is never modified
 
 
-def test_failing_notebook_is_reported_not_raised(tmp_path):
-    nb_path = _notebook(tmp_path / "bad.ipynb", ["raise ValueError('bad column age')"])
+def test_failing_notebook_writes_html_with_the_reason_on_top_and_one_plain_line(tmp_path):
+    nb_path = _notebook(tmp_path / "bad.ipynb", [
+        "x = 1",
+        "from wellbeing_lib.errors import MissingColumnError\n"
+        "raise MissingColumnError('required column missing', file='clients.csv', "
+        "column='practice')",
+        "print('never reached')",
+    ])
     table = run_notebooks([nb_path], out_dir=tmp_path / "r", progress=False)
     assert table["status"].tolist() == ["failed"]
-    assert "bad column age" in table.loc[0, "error"]
-    assert not (tmp_path / "r" / "bad.html").exists()
+    reason = table.loc[0, "error"]
+    assert reason == ("cell 2: MissingColumnError: required column missing in clients.csv, "
+                      "column 'practice'")
+    assert "\x1b" not in reason and "\n" not in reason and "Traceback" not in reason
+    html = (tmp_path / "r" / "bad.html").read_text()
+    body = html.index("<main")
+    top = html.index("This report is incomplete", body)
+    assert top < html.index("jp-CodeCell", body)  # the reason comes before the first cell
+    assert "never reached" in html  # the source is there; no output past the failure
+    assert table.loc[0, "outputs"] == ("bad.html",)
+
+
+def test_a_stalled_cell_is_stopped_fast_with_a_message(tmp_path):
+    nb_path = _notebook(tmp_path / "hang.ipynb", ["import time", "time.sleep(120)"])
+    start = time.perf_counter()
+    table = run_notebooks([nb_path], out_dir=tmp_path / "r", progress=False, stall_timeout=3)
+    took = time.perf_counter() - start
+    assert table["status"].tolist() == ["failed"]
+    assert table.loc[0, "error"].startswith("cell 2 stalled: its kernel used no CPU for 3 s")
+    assert took < 40  # not the 120 s sleep, let alone the 600 s cell timeout
+    assert "This report is incomplete" in (tmp_path / "r" / "hang.html").read_text()
+
+
+def test_a_busy_cell_is_not_taken_for_a_stalled_one(tmp_path):
+    nb_path = _notebook(tmp_path / "busy.ipynb", [
+        "import time\nend = time.perf_counter() + 4\nn = 0\n"
+        "while time.perf_counter() < end:\n    n += 1\nprint('done')"])
+    table = run_notebooks([nb_path], out_dir=tmp_path / "r", progress=False, stall_timeout=2)
+    assert table["status"].tolist() == ["ok"]
+
+
+def test_cell_timeout_and_skipped_notebooks(tmp_path):
+    slow = _notebook(tmp_path / "slow.ipynb", ["import time; time.sleep(30)"])
+    other = _notebook(tmp_path / "other.ipynb", ["1 + 1"])
+    table = run_notebooks([slow, other], out_dir=tmp_path / "r", progress=False, timeout=2,
+                          stall_timeout=None,
+                          skip={"other.ipynb": "inputs have errors: engagement_codings.csv"})
+    assert table["status"].tolist() == ["failed", "skipped"]
+    assert table.loc[0, "error"] == ("cell 1: did not finish within the time allowed for a "
+                                     "cell (stalled or far too slow)")
+    assert table.loc[1, "error"] == "inputs have errors: engagement_codings.csv"
+    assert not (tmp_path / "r" / "other.html").exists()
+
+
+def test_plain_reason_strips_colour_codes_and_traceback():
+    exc = CellExecutionError("\x1b[0;31mTraceback\x1b[0m ... source ...", "KeyError",
+                             "\x1b[0;31m'practice'\x1b[0m")
+    assert plain_reason(exc, cell=3) == "cell 3: KeyError: 'practice'"
+    assert plain_reason(RuntimeError("first\n\x1b[1mlast line\x1b[0m")) == "RuntimeError: last line"
+
+
+def test_run_folders_are_fresh(tmp_path):
+    first = new_run_folder(tmp_path)
+    (first / "old.html").write_text("old")
+    second = new_run_folder(tmp_path)
+    assert second != first and not any(second.iterdir())
 
 
 def test_curated_notebooks_are_numbered_in_order():
     names = [p.name for p in list_notebooks()]
     assert names and names[0] == "00_getting_started.ipynb"
     assert names == sorted(names)
+
+
+@pytest.mark.parametrize("limit", ["timeout", "kernel_timeout", "stall_timeout",
+                                   "notebook_timeout"])
+def test_limits_are_keyword_arguments_of_the_runner(limit):
+    import inspect
+
+    from wellbeing_lib.reporting.notebooks import execute_notebook
+
+    assert limit in inspect.signature(execute_notebook).parameters
+
+
+def test_kernel_waits_are_bounded_apart_from_cells(monkeypatch, tmp_path):
+    """nbclient waits for the first kernel_info reply as long as its ``timeout``; the runner
+    gives that wait (and the start-up) the short kernel limit and the cells their own, and
+    shuts kernels down at once."""
+    import nbclient
+
+    from wellbeing_lib.errors import NotebookRunError
+    from wellbeing_lib.reporting.notebooks import execute_notebook
+
+    captured = {}
+
+    class NoKernel:
+        def __init__(self, nb, **kwargs):
+            captured.update(kwargs)
+
+        def execute(self):
+            raise RuntimeError("Kernel didn't respond in 7 seconds")
+
+    monkeypatch.setattr(nbclient, "NotebookClient", NoKernel)
+    path = _notebook(tmp_path / "x.ipynb", ["1"])
+    with pytest.raises(NotebookRunError, match="^the Python kernel did not start within 7 s$"):
+        execute_notebook(path, kernel_timeout=7, timeout=300)
+    assert captured["timeout"] == 7 and captured["startup_timeout"] == 7
+    assert captured["timeout_func"](None) == 300
+    assert captured["shutdown_kernel"] == "immediate"

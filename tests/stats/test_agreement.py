@@ -303,21 +303,47 @@ def test_bootstrap_formulas_reproduce_alpha_without_resampling(kripp, monkeypatc
     assert out["ci_high"] == pytest.approx(out["alpha"], abs=1e-12)
 
 
+@pytest.mark.parametrize("seed", [5, 6, 7])
 @pytest.mark.parametrize("level", list(KRIPP_2011_ALPHA))
-def test_memory_light_point_estimate_matches_package(monkeypatch, level):
-    """Many distinct values: our coincidence-matrix alpha equals a direct package call."""
-    import krippendorff
-
-    rng = np.random.default_rng(5)
+def test_alpha_matches_krippendorff_package(level, seed):
+    """Many distinct values, missing codings, several coders: our numpy alpha equals the
+    ``krippendorff`` package (a GPL test oracle in the dev extra, not a dependency)."""
+    krippendorff = pytest.importorskip("krippendorff")
+    rng = np.random.default_rng(seed)
     truth = rng.integers(5, 40, 60)
-    mat = (truth + rng.integers(-3, 4, (3, 60))).astype(float)
+    n_coders = 2 + seed % 3
+    mat = (truth + rng.integers(-3, 4, (n_coders, 60))).astype(float)
     mat[rng.random(mat.shape) < 0.15] = np.nan
-    long = pd.DataFrame({"unit": np.tile(np.arange(60), 3), "coder": np.repeat([0, 1, 2], 60),
+    long = pd.DataFrame({"unit": np.tile(np.arange(60), n_coders),
+                         "coder": np.repeat([f"C{i}" for i in range(n_coders)], 60),
                          "value": mat.ravel()})
     direct = krippendorff.alpha(mat, level_of_measurement=level)
-    assert krippendorff_alpha(long, level=level, n_boot=0)["alpha"].iloc[0] == pytest.approx(direct)
-    monkeypatch.setattr(agreement, "_PACKAGE_CELLS", 0)  # force the memory-light path
-    assert krippendorff_alpha(long, level=level, n_boot=0)["alpha"].iloc[0] == pytest.approx(direct)
+    ours = krippendorff_alpha(long, level=level, n_boot=0)["alpha"].iloc[0]
+    assert ours == pytest.approx(direct, rel=1e-10, abs=1e-12)
+
+
+def test_alpha_does_not_import_the_gpl_package(monkeypatch, kripp):
+    """krippendorff is GPL: the library computes alpha itself and never imports it."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "krippendorff", None)  # any import now fails
+    assert round(krippendorff_alpha(kripp, n_boot=10)["alpha"].iloc[0], 3) == 0.743
+    present = np.array([[2, 2, 0, 0, 2], [1, 0, 1, 2, 0]])
+    assert binary_alpha(np.stack([2 - present, present], -1), n_boot=0)["alpha"].notna().all()
+
+
+def test_factorising_by_runs_matches_pandas():
+    """Text labels in long runs are factorised run by run: same codes as pd.factorize."""
+    from wellbeing_lib.stats._ratings import _factorize
+
+    rng = np.random.default_rng(0)
+    labels = np.repeat(rng.choice(["A", "B", None, "C"], 400), rng.integers(1, 30, 400))
+    for values in (labels, labels[::-1], rng.permutation(labels)):
+        series = pd.Series(values, dtype=object)
+        codes, uniques = _factorize(series)
+        expected, exp_uniques = pd.factorize(series, use_na_sentinel=True)
+        np.testing.assert_array_equal(codes, expected)
+        assert list(uniques) == list(exp_uniques)
 
 
 def test_alpha_default_random_state_is_a_fixed_seed(kripp):

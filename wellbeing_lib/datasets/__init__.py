@@ -20,6 +20,8 @@ CSV writer fixes the encoding (UTF-8), line ending (``\\n``), float format, row 
                                self-assessment; :func:`write_self_assessment_export`
 ``dialogue``                   ``engagement_dialogue``: a "what matters to you?" dialogue;
                                :func:`engagement_dialogue_truth`, :func:`dialogue_sentences`
+``practices``                  ``practices``: registered populations of the 11 social
+                               prescribing practices (NHS Digital's GP registration layout)
 ``_self_assessment_text``,     the phrase and sentence banks the two engagement generators
 ``_dialogue_text``             draw from (private)
 ``_common``                    helpers the generators share (private)
@@ -50,7 +52,7 @@ Example
 # isort: off
 # The generator modules register their data sets when they are imported, in this order:
 # the order of list_datasets() and of the files make_sample_data() writes.  Keep it.
-from . import registry, social_prescribing, workforce, self_assessment, dialogue
+from . import registry, social_prescribing, workforce, self_assessment, dialogue, practices
 # isort: on
 
 from ..reporting.files import write_csv, write_xlsx
@@ -103,6 +105,21 @@ from .dialogue import (
     DialogueTruth,
     dialogue_sentences,
     engagement_dialogue_truth,
+)
+from .practices import (
+    AGE_GROUP_SHARES,
+    AGE_TILT,
+    FEMALE_BY_AGE_GROUP,
+    LIST_SIZES,
+    OVER_95_SHARE,
+    POPULATION_CCG,
+    POPULATION_EXTRACT_DATE,
+    POPULATION_PUBLICATION,
+    PRACTICE_CODES,
+    PRACTICE_ETHNICITY,
+    PRACTICE_IMD,
+    PRACTICE_POSTCODES,
+    STUDENT_BOOST,
 )
 from .registry import (
     DATASETS,
@@ -433,4 +450,19 @@ __all__ = [
     "DIALOGUE_OPENERS",
     "DIALOGUE_CLOSERS",
     "DIALOGUE_NON_ANSWERS",
+    # the module and design constants of practices.py
+    "practices",
+    "PRACTICE_CODES",
+    "PRACTICE_POSTCODES",
+    "LIST_SIZES",
+    "POPULATION_PUBLICATION",
+    "POPULATION_EXTRACT_DATE",
+    "POPULATION_CCG",
+    "AGE_GROUP_SHARES",
+    "AGE_TILT",
+    "STUDENT_BOOST",
+    "FEMALE_BY_AGE_GROUP",
+    "OVER_95_SHARE",
+    "PRACTICE_IMD",
+    "PRACTICE_ETHNICITY",
 ]

@@ -18,9 +18,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import UnreadableFileError, WellbeingError
+from ..contracts import get_contract, validate_table
+from ..errors import (
+    DataError,
+    InvalidValueError,
+    OverwriteError,
+    UnreadableFileError,
+    WellbeingError,
+)
+from ..io import bundled_data_dir, read_table
 from ..io import data_dir as _data_dir
-from ..io import read_table
 from ..reporting.files import write_csv
 from ._common import _cast_frames
 
@@ -171,25 +178,39 @@ def generate(name: str, random_state=DEFAULT_SEED) -> dict[str, pd.DataFrame]:
     return _cast_frames(frames, spec.dtypes)
 
 
-def make_sample_data(out_dir=None, names: Iterable[str] | None = None, *, progress: bool = False
-                     ) -> list[Path]:
+def make_sample_data(out_dir=None, names: Iterable[str] | None = None, *, progress: bool = False,
+                     force: bool = False) -> list[Path]:
     """Regenerate the bundled data files (byte-identical for the same code and seed).
+
+    Nothing is overwritten that differs from what would be written: if the folder holds
+    a file of the same name with other contents (your own data, or an edited copy) the
+    call raises :class:`~wellbeing_lib.errors.OverwriteError` naming every such file and
+    writes nothing, unless ``force=True``.  Files that are already identical are left
+    untouched.
 
     Parameters
     ----------
     out_dir : str or Path, optional
-        Folder to write to (created if needed); default :func:`wellbeing_lib.io.data_dir`,
-        i.e. the ``data/`` folder of the checkout unless ``WELLBEING_DATA`` is set.
+        Folder to write to (created if needed); default the ``data/`` folder of the
+        checkout (never ``$WELLBEING_DATA``: a user's data folder is only read).
     names : iterable of str, optional
         Data sets to make; default all registered ones.
     progress : bool, default False
         Show a progress bar (tqdm) while generating.
+    force : bool, default False
+        Overwrite files that differ.
 
     Returns
     -------
     list of Path
-        The files written, in registry order: each data set's CSV files, then its other
-        files (the ``workforce_diagnostic`` workbooks go in ``diagnostic_workbooks/``).
+        The files of the data sets, in registry order: each data set's CSV files, then
+        its other files (the ``workforce_diagnostic`` workbooks go in
+        ``diagnostic_workbooks/``).
+
+    Raises
+    ------
+    OverwriteError
+        A file of the same name with other contents exists (and ``force`` is False).
 
     Example
     -------
@@ -202,9 +223,34 @@ def make_sample_data(out_dir=None, names: Iterable[str] | None = None, *, progre
      'workforce_diagnostic_answers.csv']
     >>> "diagnostic_workbooks/HV14.xlsx" in [p.relative_to(out).as_posix() for p in paths]
     True
+    >>> _ = (paths[0]).write_text("client_id\\nmy own client\\n")
+    >>> make_sample_data(out, names=["social_prescribing"])
+    Traceback (most recent call last):
+    ...
+    wellbeing_lib.errors.OverwriteError: not overwriting 1 file(s) that differ from the sample data: social_prescribing_clients.csv (pass force=True, or --force, to replace them)
     """
-    out = _data_dir(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    import shutil
+    import tempfile
+
+    out = Path(out_dir) if out_dir is not None else bundled_data_dir()
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = _write_sample_data(Path(tmp), names, progress)
+        relative = [p.relative_to(tmp) for p in fresh]
+        differ = [rel for p, rel in zip(fresh, relative)
+                  if (out / rel).exists() and (out / rel).read_bytes() != p.read_bytes()]
+        if differ and not force:
+            raise OverwriteError(out, [rel.as_posix() for rel in differ])
+        for p, rel in zip(fresh, relative):
+            target = out / rel
+            if target.exists() and target.read_bytes() == p.read_bytes():
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(p, target)
+    return [out / rel for rel in relative]
+
+
+def _write_sample_data(out: Path, names, progress: bool) -> list[Path]:
+    """Write the data sets' files into ``out`` (a fresh folder)."""
     names = list(DATASETS) if names is None else list(names)
     specs = [_spec(n) for n in names]
     if progress:
@@ -219,6 +265,32 @@ def make_sample_data(out_dir=None, names: Iterable[str] | None = None, *, progre
         if spec.extras is not None:
             paths.extend(spec.extras(frames, out))
     return paths
+
+
+def _missing_file_reason(path: Path, stem: str, spec, name: str, folder: Path) -> str:
+    """Why a data file cannot be loaded, and what to do (never a command that writes
+    synthetic data into a user's folder)."""
+    if spec is None and name in DATASETS:
+        return (f"'{name}' is a data set of several files; load one of: "
+                + ", ".join(DATASETS[name].files))
+    if spec is None:
+        return "no such data file; bundled files are " + ", ".join(_file_index())
+    others = sorted(p.name for p in folder.glob(f"{stem}.*") if p.suffix.lower() != ".csv") \
+        if folder.is_dir() else []
+    reason = f"no such file in {folder}"
+    if others:
+        reason += (f"; found {', '.join(others)}: the analyses read {stem}.csv (in Excel: "
+                   "File > Save As > 'CSV UTF-8')")
+    reason += (f". The file's contract (columns, types, allowed values) is in data/README.md, "
+               f"'Data contracts'; `wellbeing templates --out DIR` writes a blank {stem}.csv "
+               "to fill in, and `wellbeing check --data DIR` checks a whole folder")
+    try:
+        bundled = folder.resolve() == bundled_data_dir().resolve()
+    except OSError:  # pragma: no cover - unresolvable path
+        bundled = False
+    if bundled:
+        reason += "; to restore the bundled sample file run `wellbeing make-sample-data`"
+    return reason
 
 
 def load_dataset(name: str, data_dir=None) -> pd.DataFrame:
@@ -243,7 +315,14 @@ def load_dataset(name: str, data_dir=None) -> pd.DataFrame:
     Raises
     ------
     UnreadableFileError
-        If the file is missing (with a hint to run ``wellbeing make-sample-data``).
+        If the file is missing: the message names the file, where its contract is and
+        the ``templates`` and ``check`` commands (never a command that would write
+        synthetic data into your folder).
+    DataError
+        The table breaks its data contract (:mod:`wellbeing_lib.contracts`): a missing
+        column, a value of the wrong type or outside its scale, a duplicated key, a total
+        row, an identifier with surrounding spaces - the first error, naming the file,
+        column and lines (``wellbeing check --data DIR`` lists them all).
 
     Example
     -------
@@ -261,22 +340,33 @@ def load_dataset(name: str, data_dir=None) -> pd.DataFrame:
     path = folder / f"{stem}.csv"
     spec = _file_index().get(stem)
     if not path.exists():
-        if spec is not None:
-            reason = (f"bundled data file not found; run `wellbeing make-sample-data"
-                      f"{'' if data_dir is None else ' --out ' + str(folder)}` to regenerate it")
-        elif name in DATASETS:
-            reason = (f"'{name}' is a data set of several files; load one of: "
-                      + ", ".join(DATASETS[name].files))
-        else:
-            reason = ("no such data file; bundled files are "
-                      + ", ".join(_file_index()) + " (run `wellbeing make-sample-data`)")
-        raise UnreadableFileError(path, reason)
+        raise UnreadableFileError(path, _missing_file_reason(path, stem, spec, name, folder))
     schema = spec.dtypes.get(stem) if spec is not None else None
-    if schema:
-        df = read_table(path, dtype=dict(schema), keep_default_na=False, na_values=[""])
-    else:
+    contract = _contract(stem)
+    if not schema:
         df = read_table(path)
+    else:
+        try:
+            df = read_table(path, dtype=dict(schema), keep_default_na=False, na_values=[""])
+        except DataError:
+            raise
+        except (ValueError, TypeError) as exc:  # a value that does not fit its column's type
+            raw = read_table(path, dtype=str, keep_default_na=False, na_values=[""])
+            if contract is not None:
+                validate_table(raw, contract, stacklevel=2)
+            raise InvalidValueError(
+                "a value does not fit its column's type", file=path.name,
+                expected="the types of data/README.md", found=[str(exc)]) from exc
+    if contract is not None:
+        validate_table(df, contract, stacklevel=2)
     return df
+
+
+def _contract(stem: str):
+    try:
+        return get_contract(stem)
+    except KeyError:
+        return None
 
 
 def list_datasets() -> pd.DataFrame:

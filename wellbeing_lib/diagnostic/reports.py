@@ -155,7 +155,7 @@ def _published_survey(positions: pd.DataFrame) -> pd.DataFrame:
     table = positions[cols].reset_index(drop=True)
     table = suppress_rows(table, counts=["responses"], derived=["value", "vs_ics",
                                                                 "quartile_label"])
-    return publish(table, columns=["responses", "value", "vs_ics", "quartile_label"])
+    return publish(table, counts=["responses"], derived=["value", "vs_ics", "quartile_label"])
 
 
 def _published_networks(views: pd.DataFrame) -> pd.DataFrame:

@@ -19,7 +19,13 @@ import pandas as pd
 
 from ..errors import DuplicateKeyError, InvalidValueError
 from ..io import load_reference_table, read_table, with_source
-from ..validation import check_numeric, require_columns, source_of
+from ..validation import (
+    check_not_empty,
+    check_numeric,
+    check_within_scale,
+    require_columns,
+    source_of,
+)
 from ._common import _EPS, _blank, _clean_text, _fail, _require_text
 from .framework import _questions
 
@@ -119,6 +125,7 @@ def read_staff_survey(path_or_frame) -> pd.DataFrame:
     else:
         data = read_table(path_or_frame)
     require_columns(data, SURVEY_COLUMNS, what="staff survey results")
+    check_not_empty(data, what="a staff survey result")
     out = with_source(data.copy(), source_of(data))
     out["organisation"] = _require_text(out, "organisation", "staff survey results")
     out["indicator"] = _require_text(out, "indicator", "staff survey results")
@@ -135,6 +142,9 @@ def read_staff_survey(path_or_frame) -> pd.DataFrame:
     for col in ("unit", "benchmark_group"):
         if col not in out.columns:
             out[col] = np.nan
+    if "unit" in out.columns:  # a value outside its stated scale must not enter a benchmark
+        check_within_scale(out, ["value", *comparators]
+                           + (["ics_average"] if "ics_average" in out.columns else []), "unit")
     w, a, b = (values[c].to_numpy() for c in comparators)
     up = out["higher_is_better"].to_numpy()
     ordered = np.where(up, (w < a) & (a < b), (w > a) & (a > b))
@@ -395,6 +405,7 @@ def read_staff_networks(path_or_frame, *, stances=None, questions=None) -> pd.Da
     else:
         data = read_table(path_or_frame)
     require_columns(data, ["organisation", "element", "stance"], what="staff network views")
+    check_not_empty(data, what="a staff network view")
     stances = NETWORK_STANCES if stances is None else stances
     scores_of = {str(k).strip().casefold(): float(v) for k, v in dict(stances).items()}
     if not scores_of or any(not -1 <= v <= 1 for v in scores_of.values()):

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DuplicateKeyError, InvalidValueError, SheetError, UnreadableFileError
+from ..io import EXCEL_ERRORS
 from ..reporting.excel import style_header
 from ..reporting.files import write_xlsx
 from ._common import _blank, _none, _text
@@ -590,6 +591,11 @@ def _read_element_sheets(book, name: str, org: str, file_no: int, sheets: dict,
                 action="its questions count as missing", organisation=org,
                 key=(*key, 0))
             continue
+        if book[sheet].sheet_state != "visible":  # answers nobody can see are still answers
+            problems.add(SheetError(
+                f"element sheet is {book[sheet].sheet_state} in Excel", file=name, sheet=sheet,
+                expected="a visible sheet (unhide it to check its answers)"),
+                action="read as usual", organisation=org, key=(*key, 0))
         cols, rows = _read_element_sheet(book[sheet], name, sheet, problems, key, org)
         if cols is None:
             continue
@@ -615,6 +621,14 @@ def _workbook_diagnostic(tidy: pd.DataFrame, covers: list[dict], problems: pd.Da
     return Diagnostic(answers=diag.answers, completeness=completeness, scale=scale,
                       questions=questions, source=source, problems=problems,
                       cover=cover_table)
+
+
+def _not_read(problem: str, value) -> str:
+    """The problem of a cell that could not be used, naming an Excel error value as such."""
+    text = _text(value)
+    if text.strip() in EXCEL_ERRORS:
+        return f"Excel error value '{text.strip()}' (a formula that failed, not an answer)"
+    return f"{problem}: '{text}'" if problem.startswith("answer") else f"{problem} '{text}'"
 
 
 def _validate_workbook_rows(raw: pd.DataFrame, q: pd.DataFrame, scale: pd.DataFrame,
@@ -674,14 +688,14 @@ def _validate_workbook_rows(raw: pd.DataFrame, q: pd.DataFrame, scale: pd.DataFr
     answer_text, unanswered, points = _answer_points(text["answer"], scale)
     off = keep & ~unanswered & points.isna()
     report(off, "answer", lambda rec, cell: InvalidValueError(
-        f"answer not on the maturity scale: '{_text(rec['_raw_answer'])}'", **where(rec, cell),
+        _not_read("answer not on the maturity scale", rec["_raw_answer"]), **where(rec, cell),
         expected=_scale_expected(scale)), "answer not used: the question counts as missing")
     answer = answer_text.where(~off & ~unanswered)
 
     dates, bad_date = _workbook_dates(raw["_raw_completed_on"])
     bad_date &= keep
     report(bad_date, "completed_on", lambda rec, cell: InvalidValueError(
-        f"unreadable date '{_text(rec['_raw_completed_on'])}'", **where(rec, cell),
+        _not_read("unreadable date", rec["_raw_completed_on"]), **where(rec, cell),
         expected="an Excel date, 2021-11-15 or 15/11/2021"), "date not used")
 
     groups = text["staff_groups"]

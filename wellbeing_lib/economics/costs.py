@@ -27,11 +27,14 @@ import pandas as pd
 from ..errors import DataError, DuplicateKeyError, InvalidValueError
 from ..io import load_reference_table
 from ..validation import (
+    check_not_empty,
     check_numeric,
+    check_total_rows,
     check_unique,
     error_location,
     require_columns,
     source_of,
+    warn_all_missing,
 )
 from ._common import _year_label
 
@@ -180,6 +183,20 @@ class ServiceUseCost:
                 f"price years {', '.join(self.price_years)})")
 
 
+def _checked_counts(data: pd.DataFrame, services: list, ids: list, missing: str):
+    """The count columns as numbers, after the checks that keep a cost from being wrong:
+    no rows, a total row, an id given twice (costed twice), an all-blank count column."""
+    require_columns(data, services + ids, what="cost_service_use")
+    check_not_empty(data, what="a row of service use to cost")
+    if ids:
+        check_total_rows(data, ids, what=" x ".join(ids))
+        check_unique(data, ids)
+    values = check_numeric(data, services, low=0, allow_missing=missing != "raise")
+    if missing == "propagate":
+        warn_all_missing(data, services, what="counts", stacklevel=4)
+    return values
+
+
 def cost_service_use(
     data: pd.DataFrame,
     services: str | Iterable[str] | None = None,
@@ -203,8 +220,9 @@ def cost_service_use(
         :func:`unit_costs` for the shipped items), as in :func:`service_use_change`. A
         column not in the map must itself be named after an item.
     id : str or list of str, optional
-        Column(s) identifying the person, carried into the output. Without it the output
-        has a ``row`` column holding the index labels of ``data``.
+        Column(s) identifying a row (the person, or person and period), carried into the
+        output and checked to be unique (a row given twice would be costed twice). Without
+        it the output has a ``row`` column holding the index labels of ``data``.
     costs : DataFrame, optional
         Your own unit-cost table (columns ``item``, ``cost``, ``price_year``, ``currency``;
         ``unit`` and ``source`` are carried if present). Defaults to :func:`unit_costs`.
@@ -228,7 +246,9 @@ def cost_service_use(
     InvalidValueError
         A count is negative, non-numeric or missing (with ``missing="raise"``); a column
         has no unit cost mapped; a mapped item is not in the cost table; the costs are in
-        more than one currency.
+        more than one currency; no rows; a total row among the ``id`` values.
+    DuplicateKeyError
+        An ``id`` repeated.
 
     Warns
     -----
@@ -267,8 +287,7 @@ def cost_service_use(
     services = [services] if isinstance(services, str) else list(services)
     ids = [] if id is None else ([id] if isinstance(id, str) else list(id))
 
-    require_columns(data, services + ids, what="cost_service_use")
-    values = check_numeric(data, services, low=0, allow_missing=missing != "raise")
+    values = _checked_counts(data, services, ids, missing)
 
     table = load_reference_table(UNIT_COST_FILE) if costs is None else _validate_cost_table(costs)
     table_name = UNIT_COST_FILE if costs is None else (source_of(costs) or "the unit cost table")

@@ -16,7 +16,13 @@ import pandas as pd
 
 from ..errors import InvalidValueError
 from ..io import read_table, with_source
-from ..validation import check_unique, error_location, require_columns, source_of
+from ..validation import (
+    check_total_rows,
+    check_unique,
+    error_location,
+    require_columns,
+    source_of,
+)
 from ._common import _year_label
 
 __all__ = [
@@ -191,6 +197,7 @@ def validate_impact_map(data: pd.DataFrame) -> pd.DataFrame:
             "impact map has no rows", file=source_of(data),
             expected="one row per stakeholder × outcome",
         )
+    check_total_rows(data, ["stakeholder", "outcome"], what="stakeholder × outcome")
     for col in _TEXT_FIELDS:
         blank = _blank(data[col])
         if blank.any():
@@ -209,6 +216,10 @@ def validate_impact_map(data: pd.DataFrame) -> pd.DataFrame:
         if bad.any():
             _raise_rows(data, "value_type", bad, "value not allowed", "one of " + ", ".join(VALUE_TYPES))
     check_unique(data, ["stakeholder", "outcome"])
+    # "Clients " and "clients" are the same stakeholder: its outcome must not count twice
+    keys = data[["stakeholder", "outcome"]].apply(
+        lambda c: c.astype("str").str.strip().str.casefold())
+    check_unique(with_source(keys, source_of(data)), ["stakeholder", "outcome"])
 
     out = data.copy()
     for col in _TEXT_FIELDS:

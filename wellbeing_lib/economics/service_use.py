@@ -29,7 +29,9 @@ from ..validation import (
     DEFAULT_CI,
     check_allowed,
     check_ci,
+    check_identifiers,
     check_numeric,
+    check_total_rows,
     check_unique,
     error_location,
     require_columns,
@@ -335,6 +337,8 @@ def _validate_use(data, services, *, id, time, baseline, follow_up, group) -> pd
                 found=["(blank)"], **error_location(data, labels),
             )
     check_allowed(data, time, [baseline, follow_up], allow_missing=False)
+    check_total_rows(data, [id], what="client and period")
+    check_identifiers(data, id, what="client id")
     check_unique(data, [id, time])
     return check_numeric(data, services, low=0, integer=True, allow_missing=False)
 

@@ -11,7 +11,9 @@ reproducible and quantified, reading top to bottom as load -> code -> summarise 
                         :class:`SurveyExport`), :func:`read_notes_table`,
                         :func:`read_codings`, :func:`clean_name`
 ``codebook``            :func:`load_codebook` (bundled), :func:`read_codebook` (yours),
-                        :func:`apply_codebook` (whole words, exclude terms, negation),
+                        :func:`apply_codebook` (whole words, exclude terms, negation;
+                        in chunks of bounded memory), :func:`code_in_chunks` and
+                        :func:`code_csv` (millions of answers, streamed),
                         :func:`theme_labels`
 ``themes``              :func:`mention_matrix`, :func:`theme_frequency` (n, %, Wilson CI,
                         suppression), :func:`compare_groups` (chi-square / Fisher, Holm
@@ -26,8 +28,14 @@ reproducible and quantified, reading top to bottom as load -> code -> summarise 
                         :func:`most_good_practice`, :func:`area_themes`,
                         :func:`area_quotes`, :func:`compare_channels`
 ``reliability``         :func:`code_reliability` (multi-code coding, per code and
-                        pooled), :func:`codebook_agreement` (the codebook as one more
-                        coder)
+                        pooled), :func:`code_agreement` (every coefficient per code:
+                        kappa, pi, AC1, Brennan-Prediger, alpha), :func:`codebook_agreement`
+                        (the codebook as one more coder)
+``refiqda``             :func:`read_qdpx` (:class:`QdaProject`), :func:`write_qdpx`,
+                        :func:`read_qdc`, :func:`write_qdc`: REFI-QDA projects and
+                        codebooks of NVivo, ATLAS.ti, MAXQDA and QualCoder
+``segments``            :func:`segment_agreement` (character-based agreement and kappa
+                        per code x source, unitizing alpha), :func:`segment_disagreements`
 ``plots``               :func:`plot_representation`, :func:`plot_theme_heatmap`,
                         :func:`plot_diverging_bars`, :func:`plot_cooccurrence`
 ======================  ==============================================================
@@ -78,6 +86,8 @@ from .codebook import (
     SELF_ASSESSMENT_CODEBOOK_FILE,
     TERM_SEPARATOR,
     apply_codebook,
+    code_csv,
+    code_in_chunks,
     load_codebook,
     read_codebook,
     theme_labels,
@@ -107,7 +117,17 @@ from .recommendations import (
     read_recommendation_map,
     recommendation_evidence,
 )
-from .reliability import OVERALL, code_reliability, codebook_agreement
+from .refiqda import (
+    CODEBOOK_NAMESPACE,
+    PROJECT_NAMESPACE,
+    QdaProject,
+    read_qdc,
+    read_qdpx,
+    write_qdc,
+    write_qdpx,
+)
+from .reliability import OVERALL, code_agreement, code_reliability, codebook_agreement
+from .segments import ALL_SOURCES, segment_agreement, segment_disagreements
 from .self_assessment import (
     AREAS_FILE,
     ASPECTS,
@@ -144,6 +164,8 @@ __all__ = [
     "load_codebook",
     "read_codebook",
     "apply_codebook",
+    "code_in_chunks",
+    "code_csv",
     "theme_labels",
     "BUNDLED_CODEBOOKS",
     "CODEBOOK_FILE",
@@ -194,8 +216,20 @@ __all__ = [
     "cohens_kappa",
     "krippendorff_alpha",
     "code_reliability",
+    "code_agreement",
     "codebook_agreement",
     "OVERALL",
+    # REFI-QDA exchange and segment-level agreement
+    "QdaProject",
+    "read_qdpx",
+    "write_qdpx",
+    "read_qdc",
+    "write_qdc",
+    "PROJECT_NAMESPACE",
+    "CODEBOOK_NAMESPACE",
+    "segment_agreement",
+    "segment_disagreements",
+    "ALL_SOURCES",
     "LEVELS",
     "KAPPA_WEIGHTS",
     # plots

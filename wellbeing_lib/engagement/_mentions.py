@@ -94,11 +94,31 @@ def _long(keys: pd.DataFrame, labels: list, level: str, columns: dict) -> pd.Dat
     return out
 
 
-def _suppress(table: pd.DataFrame, suppress, counts, derived) -> pd.DataFrame:
+def _suppress(table: pd.DataFrame, suppress, counts, derived, ci=None,
+              rates=(("n", "N", "percent", "ci_low", "ci_high"),)) -> pd.DataFrame:
+    """Suppress small counts; with ``ci``, each rate (``numerator, denominator, percent,
+    ci_low, ci_high``) and its Wilson interval are then recomputed from the published
+    (rounded) counts, so that they give back no unrounded count (NHS Digital: percentages
+    from the rounded numerator and denominator)."""
     if not suppress:
         return table
     settings = dict(suppress) if isinstance(suppress, Mapping) else {}
-    return suppress_rows(table, counts=counts, derived=derived, **settings)
+    out = suppress_rows(table, counts=counts, derived=derived, **settings)
+    if ci is None:
+        return out
+    from ..stats import proportion_ci
+
+    for num, den, pct, low, high in rates:  # each rate depends on its own two counts
+        shown = (out[num].notna() & out[den].notna() & (out[den].fillna(0) > 0)).to_numpy()
+        values = {col: np.full(len(out), np.nan) for col in (pct, low, high)}
+        if shown.any():
+            wilson = proportion_ci(out[num][shown].to_numpy(dtype=np.int64),
+                                   out[den][shown].to_numpy(dtype=np.int64), ci=ci)
+            for col, source in ((pct, "proportion"), (low, "ci_low"), (high, "ci_high")):
+                values[col][shown] = 100 * wilson[source].to_numpy()
+        for col, column in values.items():
+            out[col] = column
+    return out
 
 
 def _p_adjust(p: np.ndarray, method: str,

@@ -5,8 +5,11 @@ optional ``exclude`` terms and regular expressions, and a ``negation`` flag; the
 is described in :func:`read_codebook`).  :func:`load_codebook` loads a bundled codebook by
 name (``"wellbeing"``, the default everywhere, or ``"self_assessment"``);
 :func:`read_codebook` reads and validates yours.  :func:`apply_codebook` codes answers
-with it: whole words, multi-label, exclude terms and a negation window, tokenised once
-into arrays so that 100,000 answers x 40 codes take seconds.  :func:`theme_labels` lists
+with it: whole words, multi-label, exclude terms and a negation window, tokenised into
+arrays a chunk of about two million characters at a time, so that 1,000,000 answers x 40
+codes take a few seconds and extra memory under three times the text's
+(``benchmarks/bench_engagement.py``); :func:`code_in_chunks` and :func:`code_csv` stream
+any number of answers in bounded memory.  :func:`theme_labels` lists
 the themes (or codes) a codebook defines, so that summaries report themes nobody
 mentioned too: every later step takes the same ``codebook=`` (default: the bundled
 wellbeing codebook, as :func:`apply_codebook`).
@@ -49,7 +52,10 @@ __all__ = [
     "load_codebook",
     "read_codebook",
     "apply_codebook",
+    "code_in_chunks",
+    "code_csv",
     "theme_labels",
+    "CHUNK_CHARACTERS",
 ]
 
 #: the default wellbeing codebook and the engagement self-assessment codebook
@@ -84,6 +90,10 @@ NEGATION_WINDOW = 3
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _BREAK_CHARS = set(".,;:!?()[]\n\r…–—")
 _YES = ("yes", "y", "true", "1", "")
+# what only a regular expression has: escapes (\b, \w, \s, \d ...), groups, classes,
+# alternation, anchors, quantifiers ("+", "?", "{2}") and ".*"-style wildcards; plain
+# terms use only words, apostrophes, hyphens, "*" and ";"
+_REGEX_SYNTAX = re.compile(r"\\[A-Za-z.]|[()\[\]{}|^$+?]|\.[*+?]")
 _NO = ("no", "n", "false", "0")
 
 
@@ -223,8 +233,10 @@ def read_codebook(path_or_frame) -> pd.DataFrame:
     MissingColumnError
         No ``theme``/``code`` column, or neither ``include`` nor ``include_regex``.
     InvalidValueError
-        A missing theme or code, a row with no include terms, a malformed term or a
-        regular expression that does not compile (the row and file line are named).
+        A missing theme or code, a row with no include terms, a malformed term, a
+        regular expression written in ``include`` or ``exclude`` (it would be split into
+        words that never match: use ``include_regex``/``exclude_regex``), or a regular
+        expression that does not compile (the row and file line are named).
     DuplicateKeyError
         A code listed twice.
 
@@ -333,6 +345,12 @@ def _validated_codebook(table: pd.DataFrame) -> pd.DataFrame:
                                 **error_location(table, table.index[no_terms]))
     for label, row in table.iterrows():  # one pass over the codebook's rows (not data)
         for col in ("include", "exclude"):
+            if _REGEX_SYNTAX.search(row[col]):
+                raise InvalidValueError(
+                    "regular expression in a plain-terms column", column=col,
+                    expected=f"plain words ('word', 'word*', '*') separated by ';' - put a "
+                             f"regular expression in the {col}_regex column instead",
+                    found=[row[col]], **error_location(table, [label]))
             for term in _parse_terms(row[col]):
                 words = _term_words(term)
                 if isinstance(words, str):
@@ -422,13 +440,16 @@ class _Corpus:
         vocab_s = pd.Series(self.vocab, dtype="str")
         self.vocab_str = vocab_s
         self._masks: dict[str, np.ndarray] = {}
+        self._sorted: tuple | None = None
         self.is_break_v = (vocab_s.isin(list(_BREAK_CHARS) + list(CLAUSE_BREAK_WORDS))
                            .to_numpy())
         self.is_word_v = ~vocab_s.isin(list(_BREAK_CHARS)).to_numpy()
         cue = vocab_s.isin(NEGATION_CUES) | vocab_s.str.endswith("n't")
         self.is_cue_v = cue.to_numpy()
         # inverted index: positions of vocabulary word v are order[bounds[v]:bounds[v + 1]]
-        self.order = np.argsort(self.vid, kind="stable")
+        # (a radix sort when the chunk's vocabulary fits 16 bits: ~20 x faster)
+        small = len(self.vocab) <= np.iinfo(np.uint16).max
+        self.order = np.argsort(self.vid.astype(np.uint16) if small else self.vid, kind="stable")
         self.bounds = np.concatenate([[0], np.cumsum(np.bincount(self.vid,
                                                                  minlength=len(self.vocab)))])
         # negated[i]: a cue among the `window` tokens before i, in the same clause
@@ -464,7 +485,18 @@ class _Corpus:
         if word == "*":
             mask = self.is_word_v
         elif word.endswith("*"):
-            mask = self.vocab_str.str.startswith(word[:-1]).to_numpy() & self.is_word_v
+            # words starting with the prefix form one run of the sorted vocabulary
+            if self._sorted is None:
+                words = self.vocab.to_numpy(dtype=object)
+                order = np.argsort(words, kind="stable")
+                self._sorted = (words[order], order)
+            ordered, order = self._sorted
+            prefix = word[:-1]
+            lo = np.searchsorted(ordered, prefix, side="left")
+            hi = np.searchsorted(ordered, prefix + "\U0010ffff", side="left")
+            mask = np.zeros(len(self.vocab), dtype=bool)
+            mask[order[lo:hi]] = True
+            mask &= self.is_word_v
         else:
             mask = np.zeros(len(self.vocab), dtype=bool)
             try:
@@ -621,9 +653,12 @@ def apply_codebook(data, codebook=None, *, text: str = "text", unit=None,
     * ``include_regex`` / ``exclude_regex`` are applied to each answer as written
       (case-insensitive); add ``\\b`` yourself for whole words.
 
-    The texts are tokenised once into arrays; each code's terms are looked up in an
-    index from word to positions, so the work grows with the number of matches, not
-    texts x codes (about 100,000 answers x 40 codes in a few seconds).
+    The texts are tokenised into arrays ``CHUNK_CHARACTERS`` (two million) characters at
+    a time; each code's terms are looked up in an index from word to positions, so the
+    work grows with the number of matches, not texts x codes (1,000,000 answers x 40
+    codes in about 4 s), and the working memory is that of one chunk.  Each distinct
+    matched text is one string shared by all its mentions.  For more answers than fit
+    in memory, stream them with :func:`code_in_chunks` or :func:`code_csv`.
 
     Parameters
     ----------
@@ -672,31 +707,191 @@ def apply_codebook(data, codebook=None, *, text: str = "text", unit=None,
     if not (isinstance(negation_window, int | np.integer) and negation_window >= 0):
         raise ValueError(f"negation_window must be a whole number >= 0, not {negation_window!r}")
     rules = _compiled_codebook(_as_codebook(codebook))
-    corpus = _Corpus(frame[text].fillna("").astype("str"), int(negation_window))
+    texts = frame[text].fillna("").astype("str")
+    found = [_code_chunk(texts.iloc[a:b], a, rules, int(negation_window), keep_negated)
+             for a, b in _chunks(texts)]  # over chunks of ~2 million characters
+    return _mentions_frame(frame, unit_cols, rules, found, keep_negated)
+
+
+#: characters coded at once by :func:`apply_codebook`: its working memory is a few times
+#: this, whatever the number of answers
+CHUNK_CHARACTERS = 2_000_000
+
+
+def _chunks(texts: pd.Series) -> list[tuple[int, int]]:
+    """(first, last + 1) rows of consecutive chunks of about CHUNK_CHARACTERS characters."""
+    n = len(texts)
+    if n == 0:
+        return [(0, 0)]
+    total = np.cumsum(texts.str.len().to_numpy(dtype=np.int64) + 1)
+    cuts = np.searchsorted(total, np.arange(CHUNK_CHARACTERS, int(total[-1]), CHUNK_CHARACTERS),
+                           side="right")
+    bounds = np.unique(np.concatenate([[0], cuts, [n]]))
+    return list(zip(bounds[:-1].tolist(), bounds[1:].tolist()))
+
+
+def _code_chunk(texts: pd.Series, first_row: int, rules: list[dict], window: int,
+                keep_negated: bool) -> tuple:
+    """The mentions in one chunk of answers as compact arrays: answer row, code number,
+    start and end in the answer, negated flag, and the matched words as codes into
+    their distinct values (so a word matched a million times is one string)."""
+    corpus = _Corpus(texts, window)
     parts = []
     for k, rule in enumerate(rules):  # over codes
         start, end, negated = _match_code(corpus, rule)
         if len(start):
-            parts.append((np.full(len(start), k), start, end, negated))
+            parts.append((np.full(len(start), k, dtype=np.int16), start, end, negated))
     if parts:
         code_k, start, end, negated = (np.concatenate(x) for x in zip(*parts))
     else:
-        code_k = start = end = np.empty(0, dtype=np.int64)
+        code_k = np.empty(0, dtype=np.int16)
+        start = end = np.empty(0, dtype=np.int64)
         negated = np.empty(0, dtype=bool)
     if not keep_negated:
         code_k, start, end, negated = (x[~negated] for x in (code_k, start, end, negated))
     row = np.searchsorted(corpus.text_start, start, side="right") - 1
     order = np.lexsort((code_k, start))
     code_k, start, end, negated, row = (x[order] for x in (code_k, start, end, negated, row))
-    out = frame[unit_cols].iloc[row].reset_index(drop=True)
-    out["code"] = pd.Series(np.asarray([r["code"] for r in rules], dtype=object)[code_k],
-                            dtype="str")
-    out["theme"] = pd.Series(np.asarray([r["theme"] for r in rules], dtype=object)[code_k],
-                             dtype="str")
+    match_codes, match_values = pd.factorize(
+        np.asarray(corpus.substrings(start, end), dtype=object))
     offset = corpus.text_start[row]
-    out["start"] = start - offset
-    out["end"] = end - offset
-    out["match"] = pd.Series(corpus.substrings(start, end), dtype="str")
+    return (row + first_row, code_k, (start - offset).astype(np.int32),
+            (end - offset).astype(np.int32), negated, match_codes.astype(np.int32),
+            np.asarray(match_values, dtype=object))
+
+
+def _mentions_frame(frame: pd.DataFrame, unit_cols: list, rules: list[dict], found: list,
+                    keep_negated: bool) -> pd.DataFrame:
+    """The mentions table from the chunks' arrays (see :func:`_code_chunk`); each array is
+    released as soon as its column is built, so memory stays near the table's own."""
+    for i, f in enumerate(found):  # in place: the caller's list holds no other reference
+        found[i] = list(f)
+
+    def take(i):
+        whole = np.concatenate([f[i] for f in found])
+        for f in found:
+            f[i] = None
+        return whole
+
+    out = frame[unit_cols].iloc[take(0)].reset_index(drop=True)
+    code_k = take(1)
+    for col in ("code", "theme"):
+        labels = np.asarray([r[col] for r in rules], dtype=object)
+        out[col] = pd.Series(labels[code_k], dtype="str")
+    del code_k
+    out["start"] = take(2).astype(np.int64)
+    out["end"] = take(3).astype(np.int64)
+    negated = take(4)
     if keep_negated:
         out["negated"] = negated
+    # one string object per distinct matched text, shared by every mention of it
+    values = np.concatenate([f[6] for f in found]) if found else np.empty(0, dtype=object)
+    global_codes, distinct = pd.factorize(values)
+    global_codes = np.asarray(global_codes, dtype=np.int32)
+    shift = np.cumsum([0] + [len(f[6]) for f in found[:-1]])
+    match = np.concatenate([global_codes[f[5] + s] for f, s in zip(found, shift)])
+    found.clear()
+    out.insert(len(unit_cols) + 4, "match",
+               pd.Series(np.asarray(distinct, dtype=object)[match], dtype="str"))
     return out
+
+
+# --------------------------------------------------------------------------- streaming
+def code_in_chunks(chunks, codebook=None, **kwargs):
+    """Code answers that arrive in pieces, one mentions table per piece (a generator).
+
+    Memory stays bounded by the largest piece, whatever the number of answers: use it
+    for millions of answers (e.g. ``pd.read_csv(path, chunksize=100_000)``, or
+    :func:`code_csv` to stream from one file to another).  The codebook is read and
+    checked once.
+
+    Parameters
+    ----------
+    chunks : iterable of DataFrame
+        Pieces of the answers, each as :func:`apply_codebook` takes them.
+    codebook : str, path, DataFrame or None
+    **kwargs
+        ``text``, ``unit``, ``negation_window``, ``keep_negated`` as for
+        :func:`apply_codebook`.
+
+    Yields
+    ------
+    DataFrame
+        The mentions of each piece, as :func:`apply_codebook` returns them.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> answers = pd.DataFrame({"respondent": range(6), "text": ["Lonely", "Money"] * 3})
+    >>> pieces = (answers.iloc[i:i + 2] for i in range(0, 6, 2))
+    >>> sum(len(m) for m in code_in_chunks(pieces))
+    6
+    """
+    book = _as_codebook(codebook)
+    for chunk in chunks:  # over pieces of the answers, each coded with whole-array steps
+        yield apply_codebook(chunk, book, **kwargs)
+
+
+def code_csv(path, out, codebook=None, *, text: str = "text", unit=None,
+             chunksize: int = 100_000, negation_window: int = NEGATION_WINDOW,
+             keep_negated: bool = False):
+    """Code a CSV of answers into a CSV of mentions, streaming: any size, bounded memory.
+
+    The answers are read ``chunksize`` rows at a time (encoding and separator detected
+    as :func:`~wellbeing_lib.io.read_table` does, every cell read as text) and each
+    piece's mentions appended to ``out``, so 10 million answers need no more memory
+    than ``chunksize`` of them.
+
+    Parameters
+    ----------
+    path : str or Path
+        The answers (CSV with the ``unit`` columns and ``text``).
+    out : str or Path
+        The mentions CSV to write (replaced); must not be ``path``.
+    codebook, text, unit, negation_window, keep_negated
+        As :func:`apply_codebook`.
+    chunksize : int, default 100,000
+        Answers read at a time.
+
+    Returns
+    -------
+    dict
+        ``answers`` and ``mentions``: how many were read and written.
+
+    Example
+    -------
+    >>> import pandas as pd, tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> pd.DataFrame({"respondent": [1, 2], "text": ["Lonely", "Money worries"]}).to_csv(
+    ...     folder / "answers.csv", index=False)
+    >>> code_csv(folder / "answers.csv", folder / "mentions.csv", chunksize=1)
+    {'answers': 2, 'mentions': 3}
+    >>> pd.read_csv(folder / "mentions.csv")["code"].tolist()
+    ['loneliness', 'cost_of_living', 'mental_health']
+    """
+    from pathlib import Path
+
+    from ..io import detect_delimiter, detect_encoding
+
+    path, out = Path(path), Path(out)
+    if out.resolve() == path.resolve():
+        raise ValueError("out must be a new file, not the answers file itself")
+    if not (isinstance(chunksize, int | np.integer) and chunksize > 0):
+        raise ValueError(f"chunksize must be a whole number above 0, not {chunksize!r}")
+    with path.open("rb") as handle:
+        head = handle.read(65536)
+    encoding = detect_encoding(head)
+    sep = detect_delimiter(head.decode(encoding, errors="replace"))
+    book = _as_codebook(codebook)
+    n_answers = n_mentions = 0
+    reader = pd.read_csv(path, chunksize=chunksize, dtype=str, keep_default_na=False,
+                         encoding=encoding, sep=sep)
+    with reader, out.open("w", encoding="utf-8", newline="") as target:
+        for i, chunk in enumerate(reader):  # over pieces of the file
+            mentions = apply_codebook(with_source(chunk, str(path)), book, text=text,
+                                      unit=unit, negation_window=negation_window,
+                                      keep_negated=keep_negated)
+            mentions.to_csv(target, header=i == 0, index=False, lineterminator="\n")
+            n_answers += len(chunk)
+            n_mentions += len(mentions)
+    return {"answers": n_answers, "mentions": n_mentions}

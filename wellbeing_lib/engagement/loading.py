@@ -32,7 +32,14 @@ from ..errors import (
     SheetError,
 )
 from ..io import read_table, with_source
-from ..validation import error_location, require_columns, source_of
+from ..validation import (
+    TOTAL_LABEL,
+    check_not_empty,
+    check_total_rows,
+    error_location,
+    require_columns,
+    source_of,
+)
 from ._common import _frame_from
 
 __all__ = [
@@ -314,6 +321,12 @@ def _build_export(body: pd.DataFrame, questions: pd.DataFrame, source, first_lin
     if missing.any():
         raise InvalidValueError("missing respondent identifier", column=respondent,
                                 expected="an identifier on every row", **where(missing))
+    total = (ids.astype("str").str.match(TOTAL_LABEL).fillna(False)).to_numpy(dtype=bool)
+    if total.any():  # an export's summary row would be counted as one more respondent
+        raise InvalidValueError("total row", column=respondent,
+                                expected="one row per respondent (delete total and summary "
+                                         "rows: they would be counted as respondents)",
+                                found=list(ids[total]), **where(total))
     dup = ids.duplicated(keep=False).to_numpy()
     if dup.any():
         raise DuplicateKeyError("respondent identifier repeated", column=respondent,
@@ -608,6 +621,8 @@ def read_notes_table(source, *, respondent: str = "respondent", question: str = 
     kwargs = {} if isinstance(source, pd.DataFrame) else {"sheet_name": sheet_name}
     frame = _frame_from(source, "source", **kwargs)
     require_columns(frame, [respondent, question, text], what="notes table")
+    check_not_empty(frame, what="a note")
+    check_total_rows(frame, [respondent], what="respondent and question")
     for col, what in ((respondent, "respondent"), (question, "question")):
         values = frame[col].astype("str").str.strip()
         bad = (values.isna() | (values == "")).to_numpy()
@@ -677,6 +692,8 @@ def read_codings(source, *, respondent: str = "respondent", question: str | None
     frame = _frame_from(source, "source", **kwargs)
     cols = [respondent, code, coder] + ([question] if question is not None else [])
     require_columns(frame, cols, what="coding table")
+    check_not_empty(frame, what="a coded answer")
+    check_total_rows(frame, [respondent, code], what="coded answer")
     rename = {respondent: "respondent", code: "code", coder: "coder"}
     if question is not None:
         rename[question] = "question"

@@ -130,7 +130,7 @@ def reach(data: pd.DataFrame, *, columns, ci: float = DEFAULT_CI,
     out["percent"] = 100 * wilson["proportion"].to_numpy()
     out["ci_low"] = 100 * wilson["ci_low"].to_numpy()
     out["ci_high"] = 100 * wilson["ci_high"].to_numpy()
-    return _suppress(out, suppress, ["n", "N"], ["percent", "ci_low", "ci_high"])
+    return _suppress(out, suppress, ["n", "N"], ["percent", "ci_low", "ci_high"], ci=ci)
 
 
 def representation(data: pd.DataFrame, population: pd.DataFrame, *, variables=None,

@@ -221,7 +221,7 @@ def recommendation_evidence(data: pd.DataFrame, mentions: pd.DataFrame, *, mappi
             "percent": 100 * wil["proportion"].to_numpy().reshape(n.shape),
             "ci_low": 100 * wil["ci_low"].to_numpy().reshape(n.shape),
             "ci_high": 100 * wil["ci_high"].to_numpy().reshape(n.shape)})
-        return _suppress(out, suppress, ["n", "N"], ["percent", "ci_low", "ci_high"])
+        return _suppress(out, suppress, ["n", "N"], ["percent", "ci_low", "ci_high"], ci=ci)
 
     summary = table(*_groups(data, None))
     summary.insert(1, "themes", summary["recommendation"].map(theme_list).astype("str"))

@@ -9,7 +9,9 @@ node/code name -> ``code``; the user (NVivo user initials, QualCoder coder name)
 ``coder``.  Several coded references of one code in one answer count once (presence).
 
 :func:`code_reliability` gives NVivo's coding comparison (percent agreement, Cohen's
-kappa, Krippendorff's alpha) per code and pooled; :func:`codebook_agreement` treats the
+kappa, Krippendorff's alpha) per code and pooled; :func:`code_agreement` the whole
+coefficient family per code (adding Scott's pi, Fleiss' kappa, Gwet's AC1 and
+Brennan-Prediger, each with Gwet's standard error); :func:`codebook_agreement` treats the
 codebook's automatic coding as one more coder.  The statistics themselves are in
 :mod:`wellbeing_lib.stats.agreement` (one-variable tables: ``percent_agreement``,
 ``cohens_kappa``, ``krippendorff_alpha``; ready-made tables: ``cohens_kappa_table``,
@@ -37,11 +39,12 @@ import pandas as pd
 
 from ..errors import InvalidValueError, UnmatchedRecordsError
 from ..stats.agreement import binary_alpha, check_coders, cohens_kappa_table, unit_index
+from ..stats.coefficients import agreement_coefficients
 from ..validation import DEFAULT_CI, as_columns, check_ci, check_labels, require_columns, rows_where
 from ._common import _active
 from .codebook import theme_labels
 
-__all__ = ["OVERALL", "code_reliability", "codebook_agreement"]
+__all__ = ["OVERALL", "code_reliability", "code_agreement", "codebook_agreement"]
 
 #: label of the pooled row of :func:`code_reliability`
 OVERALL = "(all codes)"
@@ -317,6 +320,79 @@ def code_reliability(codings: pd.DataFrame, *, unit=("respondent", "question"),
         "alpha_level": "nominal",
         "note": _notes(varied, n_any, n_coders, ci, n_boot, used),
     })
+
+
+def code_agreement(codings: pd.DataFrame, *, unit=("respondent", "question"),
+                   code: str = "code", coder: str = "coder", coders=None, codes=None,
+                   units_coded: pd.DataFrame | None = None,
+                   ci: float = DEFAULT_CI) -> pd.DataFrame:
+    """Every agreement coefficient per code, side by side: which ones can you trust?
+
+    Each code is a present/absent variable over the units (answers) each coder saw, as in
+    :func:`code_reliability` (same ``units_coded`` rule: a unit a coder saw but did not
+    code with the code is *absent*; one the coder never saw is *missing*).  For each code
+    :func:`~wellbeing_lib.stats.agreement_coefficients` gives percent agreement, Cohen's
+    kappa (Conger's with more than two coders), Scott's pi, Fleiss' kappa, Gwet's AC1,
+    Brennan-Prediger and Krippendorff's alpha (nominal), each with Gwet's standard error
+    and interval.
+
+    **When AC1 and alpha disagree.**  Kappa, pi and alpha measure agreement against the
+    chance of agreeing given how often the code was used; for a *rare* code (applied to a
+    few % of answers) that chance is already high, so a few disagreements pull them down
+    (the "kappa paradox", Feinstein & Cicchetti 1990).  AC1 takes chance agreement as at
+    most 1/2 and stays high.  High percent agreement with high AC1 and low alpha means:
+    coders agree the code is mostly absent, but rarely on *where* it is present - read
+    the disagreements before trusting the code's counts.
+
+    Parameters
+    ----------
+    codings, unit, code, coder, coders, codes, units_coded
+        As :func:`code_reliability`.
+    ci : float, default 0.95
+
+    Returns
+    -------
+    DataFrame
+        One row per code: ``code``, ``n_any`` (units seen by two or more coders that
+        anybody applied it to, as in :func:`code_reliability`), then the columns of
+        :func:`~wellbeing_lib.stats.agreement_coefficients`.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> codings = pd.DataFrame({"respondent": [1, 1, 2, 3, 4, 4], "question": "q1",
+    ...     "code": ["lonely", "lonely", "lonely", "money", "money", "money"],
+    ...     "coder": ["A", "B", "A", "B", "A", "B"]})
+    >>> answers = pd.DataFrame({"respondent": range(1, 11), "question": "q1"})
+    >>> out = code_agreement(codings, units_coded=answers)
+    >>> out[["code", "n_any", "percent_agreement", "cohens_kappa", "gwet_ac",
+    ...      "krippendorff_alpha"]].round(3)
+         code  n_any  percent_agreement  cohens_kappa  gwet_ac  krippendorff_alpha
+    0  lonely      2               90.0         0.615    0.866               0.627
+    1   money      2               90.0         0.615    0.866               0.627
+    """
+    check_ci(ci)
+    if not isinstance(codings, pd.DataFrame):
+        raise TypeError(f"codings must be a pandas DataFrame, not {type(codings).__name__}")
+    unit_cols = as_columns(unit)
+    require_columns(codings, [*unit_cols, code, coder], what="codings")
+    for cols, what in ((unit_cols, "unit"), ([code], "code"), ([coder], "coder")):
+        check_labels(codings, cols, what)
+    chosen, units, seen = _units_seen(codings, units_coded, unit_cols, coder, coders)
+    rows, row_unit, row_coder = _coded_rows(codings, chosen, units, seen, unit_cols, coder)
+    code_index = _code_index(rows, code, codes)
+    applied = np.zeros((len(code_index), len(chosen), len(units)), dtype=np.int8)
+    applied[code_index.get_indexer(rows[code]), row_coder, row_unit] = 1
+    k, c, u = np.nonzero(np.broadcast_to(seen, applied.shape))   # every seen cell
+    long = pd.DataFrame({"code": k, "unit": u, "coder": c, "value": applied[k, c, u]})
+    out = agreement_coefficients(long, by="code", value_domain=[0, 1], ci=ci, n_boot=0)
+    pairable = seen.sum(axis=0) >= 2
+    paired = long[pairable[long["unit"].to_numpy()]]
+    present = (paired.groupby(["code", "unit"])["value"].max() > 0).groupby("code").sum()
+    out.insert(1, "n_any", present.reindex(out["code"], fill_value=0).to_numpy().astype(np.int64))
+    out["code"] = pd.Series(np.asarray(code_index, dtype=object)[out["code"].to_numpy()],
+                            dtype="str")
+    return out
 
 
 def codebook_agreement(mentions: pd.DataFrame, codings: pd.DataFrame, *,

@@ -35,7 +35,15 @@ from ..validation import (
     require_columns,
 )
 from ._common import _frame_from
-from ._mentions import _compare_counts, _group_counts, _groups, _long, _pick_quotes, _presence
+from ._mentions import (
+    _compare_counts,
+    _group_counts,
+    _groups,
+    _long,
+    _pick_quotes,
+    _presence,
+    _suppress,
+)
 from .codebook import NEGATION_WINDOW, _as_codebook, apply_codebook
 from .loading import ANSWER_STATUSES, SurveyExport
 
@@ -392,7 +400,25 @@ def _check_responses(responses: pd.DataFrame) -> None:
                                 "substantive"], what="self-assessment responses")
 
 
-def area_summary(responses: pd.DataFrame, *, by=None, ci: float = DEFAULT_CI) -> pd.DataFrame:
+#: the published form of an area summary: counts, and the rates computed from them
+_SUMMARY_COUNTS = ["N", "n_strength", "n_improvement", "n_no_comment"]
+_SUMMARY_RATES = (("n_strength", "N", "pct_strength", "strength_ci_low", "strength_ci_high"),
+                  ("n_improvement", "N", "pct_improvement", "improvement_ci_low",
+                   "improvement_ci_high"))
+
+
+def _published_summary(out: pd.DataFrame, suppress, ci: float) -> pd.DataFrame:
+    """Counts suppressed and rounded, percentages and balance from the published counts."""
+    if not suppress:
+        return out
+    derived = [c for rate in _SUMMARY_RATES for c in rate[2:]] + ["balance"]
+    out = _suppress(out, suppress, _SUMMARY_COUNTS, derived, ci=ci, rates=_SUMMARY_RATES)
+    out["balance"] = out["pct_strength"] - out["pct_improvement"]
+    return out
+
+
+def area_summary(responses: pd.DataFrame, *, by=None, ci: float = DEFAULT_CI,
+                 suppress=False) -> pd.DataFrame:
     """Strength and improvement comments per engagement area (optionally by channel).
 
     ``n_strength`` = respondents with a substantive "what works well" comment on the
@@ -406,6 +432,11 @@ def area_summary(responses: pd.DataFrame, *, by=None, ci: float = DEFAULT_CI) ->
         From :func:`self_assessment_responses`.
     by : str or list, optional
         E.g. ``"channel"``.
+    ci : float, default 0.95
+    suppress : bool or dict, default False
+        The published form (as :func:`~wellbeing_lib.engagement.theme_frequency`): the
+        counts suppressed (1-7) and rounded (to 5), the percentages, intervals and
+        balance computed from the rounded counts and withheld with a withheld count.
 
     Returns
     -------
@@ -453,7 +484,7 @@ def area_summary(responses: pd.DataFrame, *, by=None, ci: float = DEFAULT_CI) ->
         out[f"{col}_ci_high"] = 100 * wil["ci_high"].to_numpy()
     out["n_no_comment"] = (grid["N"] - grid["n_either"]).to_numpy()
     out["balance"] = out["pct_strength"] - out["pct_improvement"]
-    return out.reset_index(drop=True)
+    return _published_summary(out.reset_index(drop=True), suppress, ci)
 
 
 def _ranked(summary: pd.DataFrame, column: str, by) -> pd.DataFrame:
@@ -470,13 +501,14 @@ def _ranked(summary: pd.DataFrame, column: str, by) -> pd.DataFrame:
 
 
 def scope_for_improvement(responses: pd.DataFrame, *, by=None,
-                          ci: float = DEFAULT_CI) -> pd.DataFrame:
+                          ci: float = DEFAULT_CI, suppress=False) -> pd.DataFrame:
     """Areas ranked by where there is most scope for improvement.
 
     Rule: areas ordered by the percentage of respondents making a substantive "what
     could be better" comment (``pct_improvement``, ties broken by the count); rank 1 =
     most scope.  Read with ``balance`` (strengths minus improvements).  Columns as in
-    :func:`area_summary`, with ``rank`` first.
+    :func:`area_summary`, with ``rank`` first; ``suppress`` gives the published form,
+    ranked on the unrounded counts.
 
     Example
     -------
@@ -492,20 +524,22 @@ def scope_for_improvement(responses: pd.DataFrame, *, by=None,
     0     1      A1              2            100.0
     1     2      A2              1             50.0
     """
-    return _ranked(area_summary(responses, by=by, ci=ci), "pct_improvement", by)
+    ranked = _ranked(area_summary(responses, by=by, ci=ci), "pct_improvement", by)
+    return _published_summary(ranked, suppress, ci)
 
 
 def most_good_practice(responses: pd.DataFrame, *, by=None,
-                       ci: float = DEFAULT_CI) -> pd.DataFrame:
+                       ci: float = DEFAULT_CI, suppress=False) -> pd.DataFrame:
     """Areas ranked by where there is most good practice (``pct_strength``; rank 1 = most).
 
     The mirror of :func:`scope_for_improvement`.
     """
-    return _ranked(area_summary(responses, by=by, ci=ci), "pct_strength", by)
+    ranked = _ranked(area_summary(responses, by=by, ci=ci), "pct_strength", by)
+    return _published_summary(ranked, suppress, ci)
 
 
 def area_themes(responses: pd.DataFrame, codebook="self_assessment", *, top: int | None = None,
-                negation_window: int = NEGATION_WINDOW) -> pd.DataFrame:
+                negation_window: int = NEGATION_WINDOW, suppress=False) -> pd.DataFrame:
     """Themes within each area's strengths and improvements.
 
     The substantive comments are coded with
@@ -524,6 +558,9 @@ def area_themes(responses: pd.DataFrame, codebook="self_assessment", *, top: int
         or your own as a path or table (:func:`~wellbeing_lib.engagement.read_codebook`).
     top : int, optional
         Keep the ``top`` themes per area and aspect (themes with n = 0 are dropped).
+    suppress : bool or dict, default False
+        The published form, as in :func:`area_summary` (chosen and sorted on the
+        unrounded counts).
 
     Returns
     -------
@@ -557,7 +594,9 @@ def area_themes(responses: pd.DataFrame, codebook="self_assessment", *, top: int
                           kind="stable")
     if top is not None:
         out = out[out["n"] > 0].groupby(["area_id", "aspect"], sort=False).head(top)
-    return out.drop(columns="area_order").reset_index(drop=True)
+    out = out.drop(columns="area_order").reset_index(drop=True)
+    return _suppress(out, suppress, ["n", "N"], ["percent", "ci_low", "ci_high"],
+                     ci=DEFAULT_CI)
 
 
 def area_quotes(responses: pd.DataFrame, *, codebook="self_assessment", areas=None,

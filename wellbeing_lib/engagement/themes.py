@@ -104,8 +104,10 @@ def theme_frequency(data: pd.DataFrame, mentions: pd.DataFrame, *, by=None,
     ci : float, default 0.95
     suppress : bool or dict, default False
         Apply :func:`wellbeing_lib.privacy.suppress_rows` to ``n`` and ``N`` (counts
-        1-7 withheld, others rounded to 5, percent and CI withheld with them); a dict
-        passes settings (``{"high": 9, "base": 1}``).  Use for published tables.
+        1-7 withheld, others rounded to 5, percent and CI withheld with them, and
+        elsewhere computed from the rounded ``n`` and ``N`` so that they give back no
+        unrounded count); a dict passes settings (``{"high": 9, "base": 1}``).  Use for
+        published tables.
 
     Returns
     -------
@@ -144,7 +146,7 @@ def theme_frequency(data: pd.DataFrame, mentions: pd.DataFrame, *, by=None,
     })
     if by is None:
         out = out.drop(columns=[c for c in out.columns if c == "index"])
-    return _suppress(out, suppress, ["n", "N"], ["percent", "ci_low", "ci_high"])
+    return _suppress(out, suppress, ["n", "N"], ["percent", "ci_low", "ci_high"], ci=ci)
 
 
 def compare_groups(data: pd.DataFrame, mentions: pd.DataFrame, *, by: str,

@@ -24,7 +24,15 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DuplicateKeyError, InvalidValueError, MissingColumnError
-from ..validation import check_allowed, error_location, require_columns, source_of
+from ..validation import (
+    check_allowed,
+    check_identifiers,
+    check_not_empty,
+    check_total_rows,
+    error_location,
+    require_columns,
+    source_of,
+)
 
 __all__ = [
     "Pairing",
@@ -298,11 +306,16 @@ def _check_rule(duplicates: str) -> None:
 
 
 def _check_ids(data: pd.DataFrame, id: str) -> None:
+    """No rows, missing ids, a total row, or ids that differ only in spaces or capitals
+    (which would silently fail to pair) are named errors."""
+    check_not_empty(data, what="a record to pair")
     missing = data[id].isna()
     if missing.any():
         labels = list(data.index[missing])
         raise InvalidValueError("missing client id", column=id, expected="an id on every row",
                                 **error_location(data, labels))
+    check_total_rows(data, [id], what="client and time point")
+    check_identifiers(data, id, what="client id")
 
 
 def pair_measurements(

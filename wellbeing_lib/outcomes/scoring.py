@@ -23,7 +23,13 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InvalidValueError
-from ..validation import error_location, require_columns
+from ..validation import (
+    check_not_empty,
+    check_unique,
+    error_location,
+    require_columns,
+    warn_all_missing,
+)
 from .conversion import _conversion_table, _convert
 from .instruments import Instrument, _normalise_text, _resolve
 
@@ -161,6 +167,7 @@ def score(
     items=None,
     missing: str = "complete",
     max_missing: int = 1,
+    key=None,
 ) -> pd.DataFrame:
     """Score an instrument for every respondent (one row per row of ``data``).
 
@@ -189,6 +196,12 @@ def score(
         Used with ``missing="prorate"``.  ``missing`` and ``max_missing`` apply
         to summed instruments only: items scored separately are simply
         present or missing.
+    key : str or list of str, optional
+        The columns that identify one questionnaire (e.g. ``["client_id", "time"]``):
+        checked to be unique, so that a client entered twice is not scored twice
+        (:class:`~wellbeing_lib.errors.DuplicateKeyError` naming the rows).  Long data
+        with repeats meant to be resolved later go through
+        :func:`~wellbeing_lib.outcomes.pair_measurements`, which reports them.
 
     Returns
     -------
@@ -203,7 +216,15 @@ def score(
         If an item column is absent.
     InvalidValueError
         For text that is not a response label, non-whole or out-of-range
-        answers — naming the columns, rows (and file lines) and the values.
+        answers — naming the columns, rows (and file lines) and the values; for a
+        table with no rows.
+    DuplicateKeyError
+        A ``key`` repeated.
+
+    Warns
+    -----
+    DataWarning
+        An item column with every answer blank (every total would be missing).
 
     Notes
     -----
@@ -234,6 +255,10 @@ def score(
         raise ValueError(f"missing must be one of {MISSING_POLICIES}, not {missing!r}")
     cols = _item_columns(inst, items)
     require_columns(data, cols, what=f"{inst.id} items")
+    check_not_empty(data, what=f"a {inst.id} questionnaire to score")
+    if key is not None:
+        check_unique(data, key)
+    warn_all_missing(data, cols, what=f"{inst.id} answers", stacklevel=2)
     values = _item_values(data, inst, cols)
     k = len(cols)
     n_answered = (~np.isnan(values)).sum(axis=1)

@@ -54,6 +54,24 @@ def _ci(n: np.ndarray, N: np.ndarray, ci: float):
     return prop, low, high
 
 
+def _published(out: pd.DataFrame, ci: float, low=None, high=None, base=None) -> pd.DataFrame:
+    """n and N suppressed (1-7) and rounded (to 5); the proportion and its Wilson interval
+    those of the published counts, withheld with them."""
+    from ..privacy import ROUND_BASE, SUPPRESS_HIGH, SUPPRESS_LOW, suppress_rows
+
+    settings = {"low": SUPPRESS_LOW if low is None else low,
+                "high": SUPPRESS_HIGH if high is None else high,
+                "base": ROUND_BASE if base is None else base}
+    out = suppress_rows(out, counts=["n", "N"], derived=["proportion", "ci_low", "ci_high"],
+                        **settings)
+    shown = (out["n"].notna() & out["N"].notna()).to_numpy()
+    prop, low_ci, high_ci = _ci(out["n"].to_numpy(dtype=float, na_value=0),
+                                out["N"].to_numpy(dtype=float, na_value=0), ci)
+    for col, values in (("proportion", prop), ("ci_low", low_ci), ("ci_high", high_ci)):
+        out[col] = np.where(shown, values, np.nan)
+    return out
+
+
 def improved_on_n(
     data: pd.DataFrame,
     *,
@@ -62,6 +80,7 @@ def improved_on_n(
     by=None,
     id: str = "client_id",
     ci: float = DEFAULT_CI,
+    suppress: bool = False,
 ) -> pd.DataFrame:
     """Clients improved on at least 1, 2, …, all M measures, with n/N and Wilson intervals.
 
@@ -90,6 +109,10 @@ def improved_on_n(
         Id column (the one :func:`change` was given or took from the Pairing).
     ci : float, default 0.95
         Confidence level of the Wilson intervals.
+    suppress : bool, default False
+        The published form: n and N of 1-7 withheld and the others rounded to 5 (NHS
+        Digital), the proportion and interval those of the rounded counts and withheld
+        with them (as :func:`subgroup_summary`).
 
     Returns
     -------
@@ -141,7 +164,7 @@ def improved_on_n(
     table.insert(table.columns.get_loc("denominator"), "ci_high", high)
     table["label"] = table["label"].astype("str")
     table["denominator"] = table["denominator"].astype("str")
-    return table
+    return _published(table, ci) if suppress else table
 
 
 def _improvement_counts(frame: pd.DataFrame, *, keys: list, id: str, names: list,
@@ -375,8 +398,10 @@ def subgroup_summary(
 
     Small counts are suppressed by default (:func:`wellbeing_lib.privacy.suppress_rows`:
     counts 1–7 withheld, others rounded to the nearest 5, and every percentage, mean
-    and interval of a row with a withheld count withheld too).  Proportions and
-    means are computed from the unrounded counts.
+    and interval of a row with a withheld count withheld too).  The proportions and
+    their intervals are then those of the published (rounded) ``n`` and ``N``, so that
+    they give back no unrounded count (NHS Digital: percentages from the rounded
+    numerator and denominator); means are computed from the unrounded data.
 
     Parameters
     ----------
@@ -418,10 +443,15 @@ def subgroup_summary(
     >>> t = pd.DataFrame({"client_id": range(30), "measure": "w",
     ...                   "status": ["improved"] * 18 + ["no change"] * 12,
     ...                   "practice": ["A"] * 24 + ["B"] * 6})
-    >>> subgroup_summary(t, by="practice")[["subgroup", "group", "n", "N", "proportion"]]
+
+    18 of 30 improved; as published, 20 of 30 (0.667, not 0.600: a proportion of the
+    unrounded counts would give the 18 back):
+
+    >>> subgroup_summary(t, by="practice")[["subgroup", "group", "n", "N",
+    ...                                     "proportion"]].round(3)
        subgroup        group   n     N  proportion
-    0       all  All clients  20    30        0.60
-    1  practice            A  20    25        0.75
+    0       all  All clients  20    30       0.667
+    1  practice            A  20    25       0.800
     2  practice            B   0  <NA>         NaN
     """
     from ..privacy import ROUND_BASE, SUPPRESS_HIGH, SUPPRESS_LOW, suppress_rows
@@ -470,8 +500,7 @@ def subgroup_summary(
                     "high": SUPPRESS_HIGH if high is None else high,
                     "base": ROUND_BASE if base is None else base}
         if statistic == "improved_on_n":
-            out = suppress_rows(out, counts=["n", "N"],
-                                derived=["proportion", "ci_low", "ci_high"], **settings)
+            out = _published(out, ci, **settings)
         else:
             out = suppress_rows(out, counts=["n"],
                                 derived=["mean_change", "sd_change", "ci_low", "ci_high"],

@@ -3,13 +3,20 @@
 Every published table or report made with wellbeing_lib goes through this module.
 
 Small-count suppression
-    :func:`suppress_small_counts` (wide cross-tabs, with secondary suppression and
-    optional margins), :func:`suppress_rows` (tidy tables with count and derived
-    columns), :func:`suppressed_percentages` and :func:`publish` (NA → ``"*"``).
+    :func:`suppress_small_counts` (wide cross-tabs, with secondary suppression that
+    passes the audit, and optional margins), :func:`suppress_linked` (cross-tabs of the
+    same data, protected together), :func:`suppress_rows` (tidy tables with count and
+    derived columns) and :func:`suppressed_percentages` (from the published counts).
     The default rule is NHS Digital's for HES/ECDS since 2018: below national level,
     counts of 1–7 are suppressed and all other counts rounded to the nearest 5; zero
     is published as 0.  Other services suppress counts below 10
     (``low=1, high=9, base=1``).
+Audit and the publishing gate
+    :func:`audit`: every withheld cell's feasible interval given everything published
+    (linear programming), and whether it is protected.  :func:`publish` (and
+    :func:`publish_linked`): suppress, audit, refuse (:class:`~wellbeing_lib.errors.DisclosureError`)
+    and mark withheld cells ``"*"`` - the one way a table gets into a report.
+    :func:`scan_reports` checks finished HTML and Excel reports.
 Pseudonyms
     :func:`pseudonymise`: keyed hash (HMAC-SHA256) of identifiers.
 NHS numbers
@@ -28,24 +35,27 @@ Example
 >>> from wellbeing_lib.privacy import suppress_small_counts, publish
 >>> counts = pd.DataFrame({"improved": [12, 3, 25], "same": [23, 4, 31],
 ...                        "worse": [9, 14, 10]}, index=["Exeter", "Torbay", "Plymouth"])
->>> publish(suppress_small_counts(counts))
-         improved same worse
-Exeter          *    *    10
-Torbay          *    *    15
-Plymouth       25   30    10
+>>> publish(counts)
+         improved same  worse
+Exeter         10   25     10
+Torbay          *    *     15
+Plymouth       25   30     10
 """
 
+from .audit import AUDIT_COLUMNS, audit
 from .nhs_numbers import find_nhs_numbers, is_valid_nhs_number, nhs_number_check_digit
 from .pseudonyms import KEY_ENV, pseudonymise
+from .publishing import NOT_PERSON_COUNTS, is_count_column, publish, publish_linked
 from .redaction import PII_PLACEHOLDERS, redact_pii
+from .scan import SCAN_COLUMNS, scan_reports
 from .suppression import (
     MARKER,
     ROUND_BASE,
     SUPPRESS_HIGH,
     SUPPRESS_LOW,
-    publish,
     round_counts,
     row_suppression_flags,
+    suppress_linked,
     suppress_rows,
     suppress_small_counts,
     suppressed_percentages,
@@ -59,12 +69,20 @@ __all__ = [
     "MARKER",
     "KEY_ENV",
     "PII_PLACEHOLDERS",
+    "AUDIT_COLUMNS",
+    "SCAN_COLUMNS",
+    "NOT_PERSON_COUNTS",
     "suppress_small_counts",
+    "suppress_linked",
     "suppression_flags",
     "suppress_rows",
     "row_suppression_flags",
     "suppressed_percentages",
     "publish",
+    "publish_linked",
+    "audit",
+    "is_count_column",
+    "scan_reports",
     "round_counts",
     "pseudonymise",
     "is_valid_nhs_number",

@@ -1,9 +1,12 @@
 """Small-count suppression of published tables (NHS Digital rule by default).
 
-:func:`suppress_small_counts` (wide cross-tabs, with secondary suppression and optional
-margins), :func:`suppress_rows` (tidy tables with count and derived columns),
-:func:`suppressed_percentages`, :func:`suppression_flags` / :func:`row_suppression_flags`
-(why each cell was withheld) and :func:`publish` (withheld → ``"*"``).
+:func:`suppress_small_counts` (wide cross-tabs, with secondary suppression that passes
+:func:`~wellbeing_lib.privacy.audit` and optional margins), :func:`suppress_linked`
+(several cross-tabs of the same data, protected together), :func:`suppress_rows` (tidy
+tables with count and derived columns), :func:`suppressed_percentages` (from the
+published counts), and :func:`suppression_flags` / :func:`row_suppression_flags` (why
+each cell was withheld).  :func:`~wellbeing_lib.privacy.publish` is the gate every
+published table goes through.
 
 The default rule is NHS Digital's for HES/ECDS since 2018: below national level, counts of
 1–7 are suppressed and all other counts rounded to the nearest 5; zero is published as 0.
@@ -20,6 +23,8 @@ import pandas as pd
 
 from ..errors import DuplicateKeyError, InvalidValueError
 from ..validation import check_numeric, require_columns, source_of
+from ._protect import protect_grid, protect_linked
+from ._tables import PRIMARY, SECONDARY, Rule, holder_grid, margin_links, small_counts, with_margins
 
 #: default suppression rule (NHS Digital HES/ECDS since 2018): suppress counts 1-7 ...
 SUPPRESS_LOW = 1
@@ -121,53 +126,32 @@ def _append_label(index: pd.Index, label: str) -> pd.Index:
 
 
 def _with_margins(raw: np.ndarray) -> np.ndarray:
-    n_rows, n_cols = raw.shape
-    ext = np.zeros((n_rows + 1, n_cols + 1), dtype=np.int64)
-    ext[:n_rows, :n_cols] = raw
-    ext[:n_rows, n_cols] = raw.sum(axis=1)
-    ext[n_rows, :n_cols] = raw.sum(axis=0)
-    ext[n_rows, n_cols] = raw.sum()
-    return ext
+    return with_margins(raw)
 
 
-def _secondary_suppression(raw: np.ndarray, primary: np.ndarray) -> np.ndarray:
-    """Cells to suppress so that no row or column has exactly one suppressed cell.
-
-    Repeats until stable: for every row, then every column, with exactly one suppressed
-    cell, suppress its smallest non-zero unsuppressed cell (ties: the first).  The loop
-    runs over the lines of a cross-tab (its categories), not over data records.
-    """
-    suppressed = primary.copy()
-    big = np.iinfo(np.int64).max
-    changed = True
-    while changed:
-        changed = False
-        for axis in (0, 1):
-            for i in range(raw.shape[axis]):
-                line = (i, slice(None)) if axis == 0 else (slice(None), i)
-                in_line = suppressed[line]
-                if in_line.sum() != 1:
-                    continue
-                values = raw[line]
-                candidates = ~in_line & (values > 0)
-                if not candidates.any():
-                    continue  # reported by _exposed_lines
-                j = int(np.argmin(np.where(candidates, values, big)))
-                suppressed[(i, j) if axis == 0 else (j, i)] = True
-                changed = True
-    return suppressed & ~primary
+def _cell_names(cells, index: pd.Index, columns: pd.Index, n_cols: int) -> list[str]:
+    names = []
+    for cell in cells:
+        i, j = divmod(int(cell), n_cols)
+        names.append(f"row {index[i]!r}, column {columns[j]!r}")
+    return names
 
 
-def _exposed_lines(suppressed: np.ndarray, index: pd.Index, columns: pd.Index) -> list[str]:
-    rows = [f"row {index[i]!r}" for i in np.flatnonzero(suppressed.sum(axis=1) == 1)]
-    cols = [f"column {columns[j]!r}" for j in np.flatnonzero(suppressed.sum(axis=0) == 1)]
-    return rows + cols
+def _warn_unprotected(names: list[str], margins: bool) -> None:
+    shown = "; ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    hint = ("merge small categories, or publish the totals rounded and suppressed "
+            "(margins=True)" if not margins else "merge small categories")
+    warnings.warn(
+        f"small-count suppression cannot protect {shown}: whatever else is suppressed, "
+        "the published zeros and totals narrow it below the suppressed range (or pin it "
+        f"to one value); publish() refuses such a table: {hint}",
+        UserWarning,
+        stacklevel=3,
+    )
 
 
-def _suppress_table(table, *, low, high, base, secondary, margins, margins_name):
-    """Shared core of suppress_small_counts and suppressed_percentages."""
-    _check_settings(low, high, base)
-    raw = _count_matrix(table, "small-count suppression")
+def _labels(table: pd.DataFrame, margins: bool, margins_name: str):
+    """Row and column labels of the grid (totals last), checking for a name clash."""
     index, columns = table.index, table.columns
     if margins:
         for axis_name, labels in (("row", index), ("column", columns)):
@@ -179,24 +163,32 @@ def _suppress_table(table, *, low, high, base, secondary, margins, margins_name)
                     expected="a table without totals (pass margins=True to add them) "
                     "or another margins_name",
                 )
-        raw = _with_margins(raw)
-        index = _append_label(index, margins_name)
-        columns = _append_label(columns, margins_name)
-    primary = (raw >= low) & (raw <= high)
-    second = _secondary_suppression(raw, primary) if secondary else np.zeros_like(primary)
-    if secondary:
-        exposed = _exposed_lines(primary | second, index, columns)
-        if exposed:
-            warnings.warn(
-                "small-count suppression cannot protect "
-                + ", ".join(exposed)
-                + ": each has one suppressed cell and no other non-zero cell to suppress "
-                "with it, so anyone who knows its total can recover that cell; do not "
-                "publish that total (or use margins=True so that it is suppressed too)",
-                UserWarning,
-                stacklevel=3,
-            )
-    return raw, primary, second, index, columns
+    return _append_label(index, margins_name), _append_label(columns, margins_name)
+
+
+def _suppress_table(table, *, low, high, base, secondary, margins, margins_name):
+    """Shared core of the cross-tab functions: the grid with its cells' status.
+
+    Returns the grid of unrounded counts with totals last, the primary and secondary
+    masks, the grid's labels and the cells that could not be protected.
+    """
+    _check_settings(low, high, base)
+    raw = _count_matrix(table, "small-count suppression")
+    index, columns = _labels(table, margins, margins_name)
+    rule = Rule(low, high, base)
+    values = with_margins(raw)
+    primary = small_counts(values, rule)
+    if not margins:
+        primary[-1, :] = primary[:, -1] = False
+    grid = holder_grid(values, primary, rule, margins=margins, index=index, columns=columns)
+    failed = protect_grid(grid, rule) if secondary and rule.suppresses else []
+    if failed:
+        _warn_unprotected(_cell_names(failed, index, columns, values.shape[1]), margins)
+    return values, grid.status == PRIMARY, grid.status == SECONDARY, index, columns, failed
+
+
+def _trim(values: np.ndarray, margins: bool) -> np.ndarray:
+    return values if margins else values[:-1, :-1]
 
 
 def _flags(primary: np.ndarray, second: np.ndarray, index, columns) -> pd.DataFrame:
@@ -219,10 +211,14 @@ def suppress_small_counts(
     Primary suppression: counts from ``low`` to ``high`` (default 1–7) are withheld.
     Rounding: every other count is rounded to the nearest ``base`` (default 5; halves
     round up; 8 → 10, 12 → 10, 13 → 15); zero stays 0.  Secondary suppression
-    (``secondary=True``): repeated until nothing changes — in every row and column
-    that has exactly one suppressed cell, the smallest non-zero unsuppressed cell
-    (by unrounded count; the first on ties) is suppressed too, so that no suppressed
-    cell can be recovered by subtracting the others from a total.
+    (``secondary=True``): further cells are withheld until the table passes
+    :func:`~wellbeing_lib.privacy.audit` — given everything published (the rounded
+    cells, the zeros, the totals and the rule itself), no small count can be narrowed
+    below the suppressed range and no withheld cell can be recovered exactly.  The cells
+    added are the cheapest cycles through each small count that still lacks room (cost =
+    the counts newly hidden, so totals and large counts are kept where possible); the
+    rounding of the published cells already gives most small counts room, so far fewer
+    cells are withheld than by a rule on rows and columns.
 
     Parameters
     ----------
@@ -236,10 +232,12 @@ def suppress_small_counts(
         Rounding base; ``base=1`` means no rounding.
     secondary : bool, default True
         Apply secondary suppression.  Row and column totals are treated as known
-        even when ``margins=False``, because they are usually published elsewhere
+        exactly when ``margins=False``, because they are usually published elsewhere
         (number of participants per area, per outcome).  If they truly are not
-        known, pass ``secondary=False``.  A row/column whose only non-zero cell is
-        suppressed cannot be protected without its total: a ``UserWarning`` names it.
+        known, pass ``secondary=False``.  A small count that cannot be protected
+        whatever is withheld (e.g. the only non-zero cell of a row whose total is
+        known) is named in a ``UserWarning``; :func:`~wellbeing_lib.privacy.publish`
+        refuses such a table.
     margins : bool, default False
         Append a row and a column of totals (``margins_name``) computed from the
         unrounded counts, then rounded, suppressed and secondary-suppressed like any
@@ -262,28 +260,122 @@ def suppress_small_counts(
 
     Notes
     -----
-    The rule follows NHS Digital's HES/ECDS disclosure control (since 2018).
-    Secondary suppression by this row/column heuristic protects against recovery from
-    a single row or column total; it is not a full linear-programming audit (for
-    large linked tables use tau-Argus or sdcTable).  Rounding the published counts
-    further limits differencing between tables.
+    The rule follows NHS Digital's HES/ECDS disclosure control (since 2018); the
+    protection and the way secondary cells are chosen are those of
+    :func:`~wellbeing_lib.privacy.audit` (cell suppression with a network-flow
+    heuristic: Kelly, Golden & Assad 1992; Hundepool et al. 2012, ch. 4).  Tables
+    published from the same data go through :func:`suppress_linked` together.
 
     Example
     -------
+    Column b's two small counts are withheld.  With the totals known, the rounded
+    cells would still pin x's b to 1-6 (x's total 53 less a and c, which round to 20
+    and 30, and y's c, which rounds to 35): y's c is withheld too.
+
     >>> import pandas as pd
     >>> counts = pd.DataFrame({"a": [20, 25], "b": [3, 5], "c": [30, 36]},
     ...                       index=["x", "y"])
     >>> suppress_small_counts(counts)
-          a     b   c
-    x  <NA>  <NA>  30
-    y  <NA>  <NA>  35
+        a     b     c
+    x  20  <NA>    30
+    y  25  <NA>  <NA>
     """
-    raw, primary, second, index, columns = _suppress_table(
+    values, primary, second, index, columns, _ = _suppress_table(
         table, low=low, high=high, base=base, secondary=secondary,
         margins=margins, margins_name=margins_name,
     )
-    out = pd.DataFrame(round_counts(raw, base), index=index, columns=columns).astype("Int64")
-    return out.mask(primary | second)
+    return _published(values, primary | second, index, columns, margins, base)
+
+
+def _published(values, hidden, index, columns, margins: bool, base: int) -> pd.DataFrame:
+    values, hidden = _trim(values, margins), _trim(hidden, margins)
+    if not margins:
+        index, columns = index[:-1], columns[:-1]
+    out = pd.DataFrame(round_counts(values, base), index=index, columns=columns)
+    return out.astype("Int64").mask(hidden)
+
+
+def suppress_linked(
+    tables: list,
+    *,
+    low: int = SUPPRESS_LOW,
+    high: int = SUPPRESS_HIGH,
+    base: int = ROUND_BASE,
+    margins: bool = True,
+    margins_name: str = "Total",
+) -> list:
+    """Suppress several cross-tabs of the same data together, so that none gives away
+    what another hides.
+
+    Two tables of the same clients (say by practice and by age band, each with the
+    outcome as columns) share their grand total and their outcome totals: a total
+    withheld in one but published in the other is not withheld at all, and the totals
+    one table publishes narrow the cells the other hides.  The tables become one model
+    (every shared total is one value) and secondary cells are chosen for all of them at
+    once by linear programming (HiGHS), until every small count of every table passes
+    :func:`~wellbeing_lib.privacy.audit` of the tables together.
+
+    Parameters
+    ----------
+    tables : list of DataFrame
+        Cross-tabs of counts, as for :func:`suppress_small_counts`, from the same data
+        (the same grand total).  Totals are linked where two tables have a category
+        with the same label and the same total.
+    low, high, base, margins, margins_name
+        As for :func:`suppress_small_counts`; with ``margins=False`` the totals are
+        taken as known exactly (so only the grand total and shared categories link the
+        tables through their exact values).
+
+    Returns
+    -------
+    list of DataFrame
+        One suppressed table per input, as :func:`suppress_small_counts` returns.
+
+    Raises
+    ------
+    InvalidValueError
+        A table is not a table of counts, or the grand totals differ.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> by_practice = pd.DataFrame({"improved": [40, 3], "same": [25, 12]},
+    ...                            index=["P1", "P2"])
+    >>> by_age = pd.DataFrame({"improved": [30, 13], "same": [17, 20]},
+    ...                       index=["<65", "65+"])
+    >>> first, second = suppress_linked([by_practice, by_age])
+    >>> first
+           improved  same  Total
+    P1           40    25     65
+    P2         <NA>    10     15
+    Total        45    35     80
+    """
+    _check_settings(low, high, base)
+    rule = Rule(low, high, base)
+    if isinstance(tables, pd.DataFrame) or not len(tables):
+        raise InvalidValueError("suppress_linked needs a list of tables",
+                                expected="[table_1, table_2, ...]")
+    grids = []
+    for table in tables:
+        raw = _count_matrix(table, "small-count suppression")
+        index, columns = _labels(table, margins, margins_name)
+        values = with_margins(raw)
+        primary = small_counts(values, rule)
+        if not margins:
+            primary[-1, :] = primary[:, -1] = False
+        grids.append(holder_grid(values, primary, rule, margins=margins, index=index,
+                                 columns=columns))
+    links = margin_links(grids)
+    failed = protect_linked(grids, links, rule) if rule.suppresses else []
+    if failed:
+        _warn_unprotected([f"table {g + 1}, " + _cell_names(
+            [cell], grids[g].index, grids[g].columns, grids[g].shape[1])[0]
+            for g, cell in failed], margins)
+    out = []
+    for grid in grids:
+        hidden = (grid.status == PRIMARY) | (grid.status == SECONDARY)
+        out.append(_published(grid.value, hidden, grid.index, grid.columns, margins, base))
+    return out
 
 
 def suppression_flags(
@@ -315,13 +407,16 @@ def suppression_flags(
     >>> import pandas as pd
     >>> counts = pd.DataFrame({"a": [20, 25], "b": [3, 5], "c": [30, 36]},
     ...                       index=["x", "y"])
-    >>> suppression_flags(counts).loc["x"].tolist()
-    ['secondary', 'primary', '']
+    >>> suppression_flags(counts).loc["y"].tolist()
+    ['', 'primary', 'secondary']
     """
-    _, primary, second, index, columns = _suppress_table(
+    _, primary, second, index, columns, _ = _suppress_table(
         table, low=low, high=high, base=base, secondary=secondary,
         margins=margins, margins_name=margins_name,
     )
+    if not margins:
+        primary, second = _trim(primary, False), _trim(second, False)
+        index, columns = index[:-1], columns[:-1]
     return _flags(primary, second, index, columns)
 
 
@@ -337,69 +432,79 @@ def suppressed_percentages(
     margins: bool = False,
     margins_name: str = "Total",
 ) -> pd.DataFrame:
-    """Percentages of a count cross-tab, with the cells suppressed in the counts withheld.
+    """Percentages of a count cross-tab, from the counts as published.
 
-    Percentages are computed from the raw (unrounded) counts, ``100 × n / total``; a
-    cell is withheld wherever :func:`suppress_small_counts` (same settings) withholds
-    its count, and every percentage whose denominator is itself in ``[low, high]`` is
-    withheld (a percentage of 1–7 people discloses as much as the count).
+    Each percentage is ``100 × n / total`` with both the count and its total as they are
+    published: rounded, with the same suppression as :func:`suppress_small_counts` (same
+    settings).  A percentage is withheld wherever its count is withheld, and wherever
+    its total is withheld, is itself a small count (a percentage of 1–7 people
+    discloses as much as the count) or is 0.
+
+    Computed from the published counts, a percentage tells nothing the counts beside it
+    do not: computed from the unrounded counts, a percentage shown to one decimal place
+    gives back the unrounded count of every published cell, which undoes the rounding.
+    This follows NHS Digital's disclosure control methodology for HES and ECDS (2018;
+    adopted for SRHAD and the National Child Measurement Programme in 2020), which
+    calculates percentages from the rounded numerator and denominator; they can differ
+    from the unrounded percentages by several points when totals are small, so say so
+    beside the table.
 
     Parameters
     ----------
     counts : DataFrame
         Wide cross-tab of counts, as for :func:`suppress_small_counts`.
     normalize : {"index", "columns", "all"}, default "index"
-        As in ``pandas.crosstab``: ``"index"`` = row percentages (each row sums to
-        100), ``"columns"`` = column percentages, ``"all"`` = percent of the grand total.
+        As in ``pandas.crosstab``: ``"index"`` = row percentages (of the row total),
+        ``"columns"`` = column percentages, ``"all"`` = percent of the grand total.
     decimals : int or None, default 1
         Round the percentages; None keeps full precision.
     low, high, base, secondary, margins, margins_name
-        As for :func:`suppress_small_counts`.
+        As for :func:`suppress_small_counts`.  Without margins the totals are the row,
+        column and grand totals, rounded as they would be published.
 
     Returns
     -------
     DataFrame
-        Nullable ``Float64`` percentages, ``<NA>`` where withheld or where the
-        denominator is 0.
+        Nullable ``Float64`` percentages, ``<NA>`` where withheld.
 
     Example
     -------
     >>> import pandas as pd
-    >>> counts = pd.DataFrame({"a": [20, 25], "b": [3, 5], "c": [30, 35]},
+    >>> counts = pd.DataFrame({"a": [21, 24], "b": [3, 5], "c": [31, 36]},
     ...                       index=["x", "y"])
-    >>> suppressed_percentages(counts)
+    >>> suppress_small_counts(counts)
+        a     b   c
+    x  20  <NA>  30
+    y  25  <NA>  35
+    >>> suppressed_percentages(counts)  # of the totals 55 and 65, as they are published
           a     b     c
-    x  <NA>  <NA>  56.6
-    y  <NA>  <NA>  53.8
+    x  36.4  <NA>  54.5
+    y  38.5  <NA>  53.8
     """
     if normalize not in ("index", "columns", "all"):
         raise InvalidValueError(
             f"invalid normalize={normalize!r}", expected="'index', 'columns' or 'all'"
         )
-    raw, primary, second, index, columns = _suppress_table(
+    values, primary, second, index, columns, _ = _suppress_table(
         counts, low=low, high=high, base=base, secondary=secondary,
         margins=margins, margins_name=margins_name,
     )
-    # totals of the interior cells (with margins they are the last row/column)
-    interior = raw[:-1, :-1] if margins else raw
-    row_tot = interior.sum(axis=1)
-    col_tot = interior.sum(axis=0)
-    grand = interior.sum()
-    if margins:
-        row_tot = np.append(row_tot, grand)
-        col_tot = np.append(col_tot, grand)
+    hidden = primary | second | small_counts(values, Rule(low, high, base))
+    shown = np.where(hidden, np.nan, round_counts(values, base).astype(float))
     if normalize == "index":
-        denom = np.broadcast_to(row_tot[:, None], raw.shape)
+        denom = np.broadcast_to(shown[:, -1:], shown.shape)
     elif normalize == "columns":
-        denom = np.broadcast_to(col_tot[None, :], raw.shape)
+        denom = np.broadcast_to(shown[-1:, :], shown.shape)
     else:
-        denom = np.full(raw.shape, grand)
-    pct = np.divide(100.0 * raw, denom, out=np.full(raw.shape, np.nan), where=denom > 0)
+        denom = np.full(shown.shape, shown[-1, -1])
+    ok = np.isfinite(shown) & np.isfinite(denom) & (np.nan_to_num(denom) > 0)
+    pct = np.divide(100.0 * np.nan_to_num(shown), denom, out=np.full(shown.shape, np.nan),
+                    where=ok)
     if decimals is not None:
         pct = np.round(pct, decimals)
-    small_denominator = (denom >= low) & (denom <= high)
-    out = pd.DataFrame(pct, index=index, columns=columns).astype("Float64")
-    return out.mask(primary | second | small_denominator)
+    if not margins:
+        pct, index, columns = pct[:-1, :-1], index[:-1], columns[:-1]
+    return pd.DataFrame(pct, index=index, columns=columns).astype("Float64")
 
 
 def suppress_rows(
@@ -515,51 +620,3 @@ def _row_suppression(data, counts, derived, low, high, base):
     raw = _count_matrix(data[counts], "small-count suppression")
     primary = (raw >= low) & (raw <= high)
     return counts, derived, raw, primary
-
-
-def publish(table, *, marker: str = MARKER, columns: Iterable | None = None):
-    """Replace withheld (missing) values with a marker, for a published table or workbook.
-
-    Parameters
-    ----------
-    table : DataFrame or Series
-        Output of :func:`suppress_small_counts`, :func:`suppress_rows` or
-        :func:`suppressed_percentages`.
-    marker : str, default "*"
-        NHS Digital's convention; some publications use ``"[c]"`` or ``"-"``.
-    columns : sequence, optional
-        Columns to mark.  Default: every numeric column (the count and derived columns
-        of :func:`suppress_rows` and :func:`suppress_small_counts`); labels that happen
-        to be missing are left as they are, not marked as suppressed.
-
-    Returns
-    -------
-    DataFrame or Series
-        ``object`` dtype: numbers stay numbers (so Excel sees numbers), withheld
-        cells hold ``marker``.
-
-    Example
-    -------
-    >>> import pandas as pd
-    >>> publish(pd.Series([10, None, 0], dtype="Int64")).tolist()
-    [10, '*', 0]
-    """
-    if isinstance(table, pd.Series):
-        out = table.astype(object)
-        return out.where(table.notna(), marker)
-    if not isinstance(table, pd.DataFrame):
-        raise InvalidValueError(
-            "publish needs a table", expected="a DataFrame or Series",
-            found=[type(table).__name__],
-        )
-    if columns is None:
-        columns = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
-    else:
-        columns = list(columns)
-        require_columns(table, columns, what="publish")
-    out = table.copy()
-    for col in columns:
-        out[col] = table[col].astype(object).where(table[col].notna(), marker)
-    return out
-
-

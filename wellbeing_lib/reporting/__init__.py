@@ -4,6 +4,8 @@
 ``palette``        NHS identity colours and colour-blind-safe scales (one palette)
 ``figures``        the get-or-create-Axes helper, error whiskers, figures as PNG text
 ``charts``         charts several domains draw (proportions, forest plots)
+``display``        one way to write each kind of value; result tables to show (:func:`present`)
+``story``          prose and key findings computed from the results (:func:`say`)
 ``html``           self-contained HTML pages
 ``excel``          formatted workbooks and the one Excel styling path
 ``files``          byte-reproducible CSV and XLSX writers
@@ -21,6 +23,18 @@ Example
 """
 
 from .charts import plot_forest, plot_proportions
+from .display import (
+    NOT_ESTIMABLE,
+    Table,
+    format_count,
+    format_interval,
+    format_money,
+    format_number,
+    format_p,
+    format_percent,
+    format_values,
+    present,
+)
 from .excel import write_excel
 from .figures import figure_to_base64, get_axes, whiskers
 from .files import XLSX_TIMESTAMP, write_csv, write_xlsx
@@ -35,6 +49,7 @@ from .notebooks import (
     run_notebooks,
 )
 from .palette import NHS_BLUE, NHS_PALETTE, OKABE_ITO
+from .story import KeyFindings, Prose, key_findings, say
 
 __all__ = [
     "NHS_BLUE",
@@ -45,6 +60,20 @@ __all__ = [
     "figure_to_base64",
     "plot_proportions",
     "plot_forest",
+    "present",
+    "Table",
+    "NOT_ESTIMABLE",
+    "format_values",
+    "format_count",
+    "format_number",
+    "format_percent",
+    "format_money",
+    "format_p",
+    "format_interval",
+    "say",
+    "key_findings",
+    "Prose",
+    "KeyFindings",
     "RawHTML",
     "html_page",
     "write_html",

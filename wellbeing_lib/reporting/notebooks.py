@@ -1,12 +1,29 @@
 """Running the curated notebooks: execute them on a data folder and export HTML reports.
 
 The main job (``wellbeing demo``) runs every notebook in ``notebooks/`` against a data
-folder and writes ``reports/<notebook>.html`` plus any Excel workbooks the notebooks
+folder and writes ``<run folder>/<notebook>.html`` plus any Excel workbooks the notebooks
 produce.  Notebooks find their inputs and output folder through two environment
 variables, read in their parameters cell:
 
 * ``WELLBEING_DATA``    – folder of input files (default: the bundled ``data/``);
 * ``WELLBEING_REPORTS`` – folder for HTML/XLSX outputs (default: ``reports/``).
+
+Runs you can trust
+    ``wellbeing demo`` writes each run into a fresh folder (:func:`new_run_folder`,
+    ``reports/run-YYYYMMDD-HHMMSS``), so the files it lists are this run's and nothing
+    of an earlier run is taken for new.  A notebook that fails still gets its HTML, with
+    the reason at the top; the reason is one plain line (the named error's message, no
+    colour codes, no traceback source).
+
+Kernels that hang
+    Every wait is bounded separately: the kernel must start and answer within
+    ``kernel_timeout`` (60 s; nbclient otherwise waits for the first ``kernel_info``
+    reply as long as for a cell, which is how a run once sat idle for the full 600 s),
+    each cell must finish within ``timeout`` (600 s), and a watchdog stops a cell whose
+    kernel has used no CPU for ``stall_timeout`` seconds (120 s) - a stalled notebook
+    fails in two minutes with a message instead of waiting ten.  Kernels are shut down
+    at once (``shutdown_kernel="immediate"``): a graceful shutdown waited up to 3.5 s
+    for about one kernel in ten, for nothing (the outputs are already saved).
 
 The committed notebooks are never modified by the demo run; ``wellbeing
 refresh-notebooks`` is the one command that re-executes and saves them in place
@@ -22,22 +39,31 @@ Example
 from __future__ import annotations
 
 import os
+import re
+import threading
+import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from ..errors import NotebookRunError
 from ..io import DATA_ENV
 
 __all__ = [
     "REPORTS_ENV",
+    "CELL_TIMEOUT",
+    "KERNEL_TIMEOUT",
+    "STALL_TIMEOUT",
     "project_root",
     "reports_dir",
+    "new_run_folder",
     "list_notebooks",
     "execute_notebook",
     "run_notebooks",
     "refresh_notebooks",
+    "plain_reason",
     "NotebookRun",
 ]
 
@@ -46,6 +72,14 @@ REPORTS_ENV = "WELLBEING_REPORTS"
 
 #: seconds a single notebook cell may run before the run is abandoned
 CELL_TIMEOUT = 600
+
+#: seconds the kernel may take to start and to answer a request outside a cell
+KERNEL_TIMEOUT = 60
+
+#: seconds a cell may go without its kernel using any CPU before it is stopped as stalled
+STALL_TIMEOUT = 120
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 
 def project_root() -> Path:
@@ -62,6 +96,30 @@ def reports_dir(path=None) -> Path:
     return path
 
 
+def new_run_folder(base) -> Path:
+    """Create and return a fresh run folder ``<base>/run-YYYYMMDD-HHMMSS`` (``-2``... if taken).
+
+    Example
+    -------
+    >>> import tempfile, pathlib
+    >>> base = pathlib.Path(tempfile.mkdtemp())
+    >>> a, b = new_run_folder(base), new_run_folder(base)
+    >>> a != b and a.parent == base and a.name.startswith("run-")
+    True
+    """
+    base = Path(base)
+    base.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("run-%Y%m%d-%H%M%S")
+    for n in range(1, 1000):
+        folder = base / (stamp if n == 1 else f"{stamp}-{n}")
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        return folder
+    raise NotebookRunError(f"could not create a new run folder in {base}")  # pragma: no cover
+
+
 def list_notebooks(folder=None) -> list[Path]:
     """The curated notebooks, in their numbered order."""
     folder = Path(folder) if folder is not None else project_root() / "notebooks"
@@ -70,12 +128,18 @@ def list_notebooks(folder=None) -> list[Path]:
 
 @dataclass(frozen=True)
 class NotebookRun:
-    """Outcome of executing one notebook."""
+    """Outcome of executing one notebook.
+
+    ``status`` is ``ok``, ``failed`` or ``skipped`` (its inputs did not pass the check);
+    ``outputs`` are the files the run wrote (the HTML report first).
+    """
 
     notebook: str
     html: Path | None
     seconds: float
     error: str | None = None
+    status: str = "ok"
+    outputs: tuple = field(default_factory=tuple)
 
 
 def _env(data_dir, out_dir) -> dict:
@@ -108,39 +172,234 @@ class _patched_environ:
                 os.environ[key] = old
 
 
-def execute_notebook(path, *, data_dir=None, out_dir=None, timeout: int = CELL_TIMEOUT):
+class _Watchdog:
+    """Stops a cell whose kernel has used no CPU for ``stall`` seconds, or a notebook that
+    has run longer than ``total`` seconds (by interrupting, then killing, the kernel)."""
+
+    def __init__(self, stall: float | None, total: float | None) -> None:
+        self.stall, self.total = stall, total
+        self.pid = None
+        self.cell = None
+        self.reason: str | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._start = time.monotonic()
+
+    # nbclient hooks -------------------------------------------------------
+    def on_notebook_start(self, notebook=None, **_):
+        self._thread.start()
+
+    def on_cell_execute(self, cell=None, cell_index=None, **_):
+        self.cell = cell_index
+
+    def on_cell_executed(self, **_):
+        self.cell = None
+
+    def close(self) -> None:
+        self._stop.set()
+
+    # the watch --------------------------------------------------------------
+    def _cpu(self, proc) -> float:
+        import psutil
+
+        total = 0.0
+        for p in [proc, *proc.children(recursive=True)]:
+            try:
+                t = p.cpu_times()
+            except psutil.Error:
+                continue
+            total += t.user + t.system
+        return total
+
+    def _halt(self, proc, reason: str) -> None:
+        import signal
+
+        import psutil
+
+        self.reason = reason
+        try:
+            if os.name != "nt":
+                proc.send_signal(signal.SIGINT)
+                if not self._stop.wait(5):
+                    for p in [*proc.children(recursive=True), proc]:
+                        p.kill()
+            else:  # pragma: no cover - Windows has no SIGINT for another process
+                for p in [*proc.children(recursive=True), proc]:
+                    p.kill()
+        except psutil.Error:
+            pass
+
+    def _watch(self) -> None:
+        import psutil
+
+        try:
+            proc = psutil.Process(self.pid)
+        except (psutil.Error, TypeError, ValueError):
+            return
+        last_cpu, last_progress, cell = None, time.monotonic(), None
+        while not self._stop.wait(0.5):
+            now = time.monotonic()
+            try:
+                cpu = self._cpu(proc)
+            except psutil.Error:
+                return
+            if self.cell != cell or last_cpu is None or cpu - last_cpu > 0.01:
+                last_progress, cell = now, self.cell
+            last_cpu = cpu
+            if self.total is not None and now - self._start > self.total:
+                return self._halt(proc, f"the notebook ran for more than {self.total:g} s "
+                                        "and was stopped")
+            if (self.stall is not None and self.cell is not None
+                    and now - last_progress > self.stall):
+                return self._halt(proc, f"cell {self.cell + 1} stalled: its kernel used no "
+                                        f"CPU for {self.stall:g} s, so it was stopped")
+
+
+def plain_reason(exc: BaseException, *, cell: int | None = None) -> str:
+    """One plain line saying why a notebook failed: the named error's message, no colour
+    codes and no traceback source.
+
+    Example
+    -------
+    >>> from nbclient.exceptions import CellExecutionError
+    >>> exc = CellExecutionError("\\x1b[0;31m---\\x1b[0m Traceback", "InvalidValueError",
+    ...                          "value out of range in m.csv, column 'ucla_1'")
+    >>> plain_reason(exc, cell=4)
+    "cell 4: InvalidValueError: value out of range in m.csv, column 'ucla_1'"
+    """
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    where = f"cell {cell}: " if cell is not None else ""
+    if isinstance(exc, CellExecutionError) and getattr(exc, "ename", None):
+        lines = [ln for ln in _ANSI.sub("", str(exc.evalue)).splitlines() if ln.strip()]
+        text = f"{exc.ename}: {lines[0].strip()}" if lines else exc.ename
+    elif isinstance(exc, CellTimeoutError):
+        text = "did not finish within the time allowed for a cell (stalled or far too slow)"
+    elif isinstance(exc, DeadKernelError):
+        text = "the Python kernel died (out of memory, or stopped)"
+    else:
+        lines = [ln for ln in _ANSI.sub("", str(exc)).splitlines() if ln.strip()]
+        text = f"{type(exc).__name__}: {lines[-1].strip() if lines else ''}".rstrip(": ")
+    return (where + text)[:500]
+
+
+def execute_notebook(path, *, data_dir=None, out_dir=None, timeout: int = CELL_TIMEOUT,
+                     kernel_timeout: int = KERNEL_TIMEOUT,
+                     stall_timeout: float | None = STALL_TIMEOUT,
+                     notebook_timeout: float | None = None):
     """Execute a notebook in a fresh kernel and return the executed ``nbformat`` node.
 
     The kernel's working directory is the notebook's folder; ``data_dir`` and
     ``out_dir`` are passed through ``WELLBEING_DATA`` / ``WELLBEING_REPORTS``.
+
+    Parameters
+    ----------
+    timeout : int
+        Seconds one cell may run.
+    kernel_timeout : int
+        Seconds the kernel may take to start and to answer outside a cell.
+    stall_timeout : float or None
+        Stop a cell whose kernel has used no CPU for this long (None: never).
+    notebook_timeout : float or None
+        Stop the whole notebook after this long (None: no limit).
+
+    Raises
+    ------
+    NotebookRunError
+        With a one-line reason (:func:`plain_reason`); its ``notebook`` attribute holds
+        the notebook as far as it ran (for the HTML report) and ``cell`` the 1-based
+        number of the cell that failed.
     """
     import nbformat
     from nbclient import NotebookClient
 
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
+    dog = _Watchdog(stall_timeout, notebook_timeout)
     client = NotebookClient(
         nb,
-        timeout=timeout,
+        timeout=kernel_timeout,  # replies outside a cell (kernel_info); cells: timeout_func
+        timeout_func=lambda cell: timeout,
+        startup_timeout=kernel_timeout,
+        shutdown_kernel="immediate",
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         # the kernel only listens on this machine's loopback; keep its start-up
         # notice about unencrypted TCP out of the user's console
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        on_cell_execute=dog.on_cell_execute,
+        on_cell_executed=dog.on_cell_executed,
     )
+
+    def started(notebook=None, **_):
+        provisioner = getattr(client.km, "provisioner", None)
+        dog.pid = getattr(provisioner, "pid", None)
+        dog.on_notebook_start()
+
+    client.on_notebook_start = started
     env = {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONHASHSEED": "0"}
     env.update(_env(data_dir, out_dir))
-    with _patched_environ(env):
-        client.execute()
+    try:
+        with _patched_environ(env):
+            client.execute()
+    except Exception as exc:
+        cell = None if dog.cell is None else dog.cell + 1
+        if cell is None:
+            cell = _failed_cell(nb)
+        reason = dog.reason or plain_reason(exc, cell=cell)
+        if dog.reason is None and "Kernel didn't respond" in str(exc):
+            reason = f"the Python kernel did not start within {kernel_timeout} s"
+        error = NotebookRunError(reason)
+        error.notebook = nb
+        error.cell = cell
+        raise error from exc
+    finally:
+        dog.close()
     return nb
+
+
+def _failed_cell(nb) -> int | None:
+    """1-based number of the first cell with an error output, if any."""
+    for i, cell in enumerate(nb.cells, start=1):
+        if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            return i
+    return None
+
+
+#: cell tag of analyst-only output (e.g. raw small counts): kept in the notebook, never
+#: exported to a report (the HTML keeps the cell's code, which says so, without its output)
+NOT_FOR_PUBLICATION = "not-for-publication"
 
 
 def _to_html(nb) -> str:
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
     exporter = HTMLExporter(template_name="lab")
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_all_outputs_tags={NOT_FOR_PUBLICATION}), enabled=True)
     body, _ = exporter.from_notebook_node(nb)
     return body
+
+
+def _failure_banner(nb, name: str, reason: str):
+    """A copy of the notebook with the failure stated in a first Markdown cell."""
+    import copy
+
+    import nbformat
+
+    shown = copy.deepcopy(nb)
+    escaped = reason.replace("*", "\\*").replace("_", "\\_")
+    text = (f"# This report is incomplete: {name} failed\n\n"
+            f"**Reason:** {escaped}\n\n"
+            "The outputs below stop where the error happened. Fix the input (or run "
+            "`wellbeing check --data DIR`) and run the notebook again.")
+    shown.cells.insert(0, nbformat.v4.new_markdown_cell(text))
+    return shown
+
+
+def _files(folder: Path) -> set:
+    return {p for p in folder.rglob("*") if p.is_file()} if folder.exists() else set()
 
 
 def run_notebooks(
@@ -149,6 +408,8 @@ def run_notebooks(
     data_dir=None,
     out_dir=None,
     progress: bool = True,
+    skip: dict | None = None,
+    **limits,
 ) -> pd.DataFrame:
     """Execute notebooks and write ``<out_dir>/<notebook>.html`` for each.
 
@@ -160,43 +421,61 @@ def run_notebooks(
         Folder of input files in the bundled formats (default: bundled ``data/``).
     out_dir : path, optional
         Where reports go (default ``reports/``); notebooks write their XLSX here too.
+        ``wellbeing demo`` passes a fresh run folder (:func:`new_run_folder`).
     progress : bool
         Show a progress bar.
+    skip : dict, optional
+        ``{notebook file name: reason}`` of notebooks not to run (listed as skipped).
+    **limits
+        ``timeout``, ``kernel_timeout``, ``stall_timeout``, ``notebook_timeout`` of
+        :func:`execute_notebook`.
 
     Returns
     -------
     DataFrame
-        One row per notebook: notebook, html, seconds, status, error.
+        One row per notebook: notebook, html, seconds, error (one plain line), status
+        (``ok``, ``failed``, ``skipped``), outputs (the files it wrote, relative to
+        ``out_dir``; a failed notebook's HTML states the reason at the top).
     """
-    import time
-
     from tqdm.auto import tqdm
 
     notebooks = [Path(p) for p in (notebooks or list_notebooks())]
     out = reports_dir(out_dir)
+    skip = dict(skip or {})
     rows = []
     bar = tqdm(notebooks, desc="Running notebooks", unit="notebook", disable=not progress)
     for path in bar:
         bar.set_postfix_str(path.name)
-        start = time.perf_counter()
-        try:
-            nb = execute_notebook(path, data_dir=data_dir, out_dir=out)
-        except Exception as exc:  # keep going: report every notebook's fate
-            rows.append(NotebookRun(path.name, None, time.perf_counter() - start, _short(exc)))
+        if path.name in skip:
+            rows.append(NotebookRun(path.name, None, 0.0, skip[path.name], "skipped"))
             continue
+        before = _files(out)
+        start = time.perf_counter()
         html = out / f"{path.stem}.html"
+        try:
+            nb = execute_notebook(path, data_dir=data_dir, out_dir=out, **limits)
+        except NotebookRunError as exc:
+            if getattr(exc, "notebook", None) is not None:
+                html.write_text(_to_html(_failure_banner(exc.notebook, path.name, str(exc))),
+                                encoding="utf-8")
+            written = sorted(_files(out) - before)
+            rows.append(NotebookRun(path.name, html if html.exists() else None,
+                                    time.perf_counter() - start, str(exc), "failed",
+                                    _relative(written, out, html)))
+            continue
         html.write_text(_to_html(nb), encoding="utf-8")
-        rows.append(NotebookRun(path.name, html, time.perf_counter() - start))
-    table = pd.DataFrame([r.__dict__ for r in rows], columns=["notebook", "html", "seconds", "error"])
-    table["status"] = table["error"].isna().map({True: "ok", False: "failed"})
+        written = sorted(_files(out) - before)
+        rows.append(NotebookRun(path.name, html, time.perf_counter() - start,
+                                outputs=_relative(written, out, html)))
+    table = pd.DataFrame([r.__dict__ for r in rows],
+                         columns=["notebook", "html", "seconds", "error", "status", "outputs"])
     return table
 
 
-def _short(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    # nbclient's CellExecutionError ends with the exception line: keep the informative tail
-    tail = [line for line in text if line.strip()][-3:]
-    return " | ".join(tail) if tail else type(exc).__name__
+def _relative(written: list, out: Path, html: Path) -> tuple:
+    files = [p for p in written if p != html]
+    first = [html] if html in written else []
+    return tuple(p.relative_to(out).as_posix() for p in first + files)
 
 
 def refresh_notebooks(notebooks: Iterable | None = None, *, progress: bool = True) -> list[Path]:

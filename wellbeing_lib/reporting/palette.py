@@ -48,6 +48,11 @@ __all__ = [
     "MATURITY_CMAP",
     "FLAG_FILL",
     "EXCEL_SCALE",
+    "MDC_COMMON_CAUSE",
+    "MDC_IMPROVEMENT",
+    "MDC_CONCERN",
+    "MDC_NEUTRAL",
+    "MDC_TARGET",
     "excel_colour",
 ]
 
@@ -88,6 +93,17 @@ SEQUENTIAL_CMAP_ALT = "cividis"
 DIVERGING_CMAP = "PuOr"
 #: the maturity heatmap's map (red–yellow–green, as the diagnostic reports have used)
 MATURITY_CMAP = "RdYlGn"
+
+# ------------------------------------------------- NHS England "Making Data Count" charts
+# The statistical process control colours of NHS England's Making Data Count (as
+# standardised with its Power BI team in NHSRplotthedots 0.2.2, ptd_spc_colours()): grey
+# common cause, blue improvement, orange concern, purple neither; a red target line.
+# Colour is never the only cue: monitoring.plots also varies marker shape and says it in text.
+MDC_COMMON_CAUSE = "#A6A6A6"
+MDC_IMPROVEMENT = "#00B0F0"
+MDC_CONCERN = "#E46C0A"
+MDC_NEUTRAL = "#490092"
+MDC_TARGET = "#DE1B1B"
 
 # ------------------------------------------------------------------------- Excel fills
 #: a light red fill flagging a cell that needs attention (no evidence, no coverage)

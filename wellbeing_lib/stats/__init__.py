@@ -4,7 +4,13 @@
 ``intervals``       proportions with Wilson (and other) intervals; means with t intervals
 ``reliability``     Cronbach's alpha with the Feldt interval
 ``agreement``       inter-rater agreement on a units x coders table: percent agreement,
-                    Cohen's kappa, Krippendorff's alpha (bootstrap CI)
+                    Cohen's kappa, Krippendorff's alpha (bootstrap CI), computed in numpy
+``coefficients``    the coefficient family side by side, one row per variable: percent
+                    agreement, Cohen's (Conger's) kappa, Scott's pi, Fleiss' kappa,
+                    Gwet's AC1/AC2, Brennan-Prediger, Krippendorff's alpha, each with
+                    Gwet's standard error and interval
+``unitizing``       agreement on where codes were put in a text: character overlap and
+                    Krippendorff's unitizing alpha
 ==================  ===============================================================
 
 Every function that gives an interval takes ``ci=0.95`` (the confidence level); every
@@ -29,8 +35,16 @@ from .agreement import (
     percent_agreement,
     reliability_matrix,
 )
+from .coefficients import (
+    AGREEMENT_WEIGHTS,
+    COEFFICIENTS,
+    agreement_coefficients,
+    agreement_weights,
+    coefficients_from_counts,
+)
 from .intervals import CI_METHODS, mean_ci, proportion_ci
 from .reliability import cronbach_alpha
+from .unitizing import character_overlap, unitized_alpha
 
 __all__ = [
     "proportion_ci",
@@ -43,6 +57,13 @@ __all__ = [
     "krippendorff_alpha",
     "cohens_kappa_table",
     "binary_alpha",
+    "agreement_coefficients",
+    "unitized_alpha",
+    "character_overlap",
+    "coefficients_from_counts",
+    "agreement_weights",
+    "COEFFICIENTS",
+    "AGREEMENT_WEIGHTS",
     "LEVELS",
     "KAPPA_WEIGHTS",
 ]

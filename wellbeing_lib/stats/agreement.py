@@ -36,20 +36,20 @@ Example
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InvalidValueError, UnmatchedRecordsError
-from ..validation import (
-    DEFAULT_CI,
-    as_columns,
-    check_ci,
-    check_labels,
-    check_unique,
-    require_columns,
-    rows_where,
+from ..validation import DEFAULT_CI, check_ci
+from ._ratings import (
+    LEVELS,
+    _check_args,
+    _encode,
+    _prepare,
+    _ratings,
+    check_coders,
+    unit_index,
 )
 from .intervals import proportion_ci
 
@@ -66,149 +66,14 @@ __all__ = [
     "check_coders",
 ]
 
-#: levels of measurement accepted by :func:`krippendorff_alpha`
-LEVELS = ("nominal", "ordinal", "interval", "ratio")
-
 #: weighting schemes accepted by :func:`cohens_kappa`
 KAPPA_WEIGHTS = (None, "linear", "quadratic")
 
 #: largest number of float cells held at once by the bootstrap (about 32 MB)
 _MAX_CELLS = 4_000_000
 
-#: above units x values^2 cells, alpha is computed here rather than by the ``krippendorff``
-#: package, whose arrays of that size would need more than about 80 MB each
-_PACKAGE_CELLS = 10_000_000
-
 
 # --------------------------------------------------------------------------- helpers
-def unit_index(frame: pd.DataFrame, units: Sequence[str]) -> pd.Index:
-    """The unit of every row of a coding table, as an Index (a MultiIndex for several columns).
-
-    Example
-    -------
-    >>> import pandas as pd
-    >>> unit_index(pd.DataFrame({"r": [1, 2], "q": ["a", "b"]}), ["r", "q"]).tolist()
-    [(1, 'a'), (2, 'b')]
-    """
-    if len(units) == 1:
-        return pd.Index(frame[units[0]], name=units[0])
-    return pd.MultiIndex.from_frame(frame[list(units)])
-
-
-def check_coders(found, coders, *, coder: str, hint: str = "") -> list:
-    """The coders to compare: all of ``found`` (in order) or the listed ``coders``.
-
-    Raises :class:`InvalidValueError` naming a listed coder that is not in the data (``hint``
-    is added to what was expected) and ``ValueError`` for a coder listed twice.
-
-    Example
-    -------
-    >>> check_coders(["A", "B", "A"], None, coder="coder")
-    ['A', 'B']
-    """
-    found = list(pd.unique(pd.Series(list(found), dtype=object)))
-    if coders is None:
-        return found
-    coders = list(coders)
-    absent = [c for c in coders if c not in set(found)]
-    if absent:
-        raise InvalidValueError(
-            "coder not found", column=coder,
-            expected="coders among " + ", ".join(map(str, found)) + hint, found=absent,
-        )
-    if len(set(coders)) != len(coders):
-        raise ValueError(f"coders lists a coder twice: {coders!r}")
-    return coders
-
-
-def _prepare(data, unit, coder, value, coders):
-    """Validate a one-variable coding table; return (rows, unit columns, coders)."""
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"data must be a pandas DataFrame, not {type(data).__name__}")
-    unit_cols = as_columns(unit)
-    require_columns(data, [*unit_cols, coder, value])
-    check_labels(data, unit_cols, "unit")
-    check_labels(data, [coder], "coder")
-    check_unique(data, [*unit_cols, coder])
-    chosen = check_coders(data[coder], coders, coder=coder)
-    frame = data[[*unit_cols, coder, value]]
-    if coders is not None:
-        frame = frame[frame[coder].isin(chosen)]
-    return frame, unit_cols, chosen
-
-
-def _check_args(level=None, n_boot=0) -> None:
-    if level is not None and level not in LEVELS:
-        raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
-    if not (isinstance(n_boot, int | np.integer) and not isinstance(n_boot, bool) and n_boot >= 0):
-        raise ValueError(f"n_boot must be a whole number of 0 or more, not {n_boot!r}")
-
-
-def _encode(frame: pd.DataFrame, value: str, level: str, value_domain):
-    """Integer codes of the values (-1 = missing) and the value domain given to ``krippendorff``.
-
-    nominal: any values; ordinal: numbers, or labels listed in order in ``value_domain``;
-    interval and ratio: numbers (ratio: 0 or more).
-    """
-    raw = frame[value]
-    present = raw.notna().to_numpy()
-    if value_domain is not None and level in ("nominal", "ordinal"):
-        domain = pd.Index(list(value_domain))
-        if len(domain) < 2 or not domain.is_unique:
-            raise ValueError("value_domain must list at least two distinct values, in order")
-        codes = domain.get_indexer(raw)
-        bad = present & (codes < 0)
-        if bad.any():
-            raise InvalidValueError(
-                "value not in value_domain", column=value,
-                expected="one of " + ", ".join(map(str, domain)),
-                found=list(pd.unique(raw[bad])), **rows_where(frame, bad),
-            )
-        return codes, np.arange(len(domain), dtype=float)
-    if level == "nominal":
-        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-        return np.asarray(codes), np.arange(len(uniques), dtype=float)
-    numbers = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
-    bad = present & np.isnan(numbers)
-    if bad.any():
-        how = " (or pass value_domain=[...] listing the categories in order)" \
-            if level == "ordinal" else ""
-        raise InvalidValueError(
-            f"non-numeric value for level '{level}'", column=value,
-            expected=f"numbers{how}", found=list(pd.unique(raw[bad])), **rows_where(frame, bad),
-        )
-    if level == "ratio":
-        neg = present & (numbers < 0)
-        if neg.any():
-            raise InvalidValueError(
-                "negative value for level 'ratio'", column=value,
-                expected="numbers of 0 or more", found=list(raw[neg]), **rows_where(frame, neg),
-            )
-    if value_domain is not None:
-        allowed = pd.to_numeric(pd.Series(list(value_domain)), errors="coerce").to_numpy(float)
-        if np.isnan(allowed).any():
-            raise ValueError(f"value_domain must hold numbers for level '{level}'")
-        bad = present & ~np.isin(numbers, allowed)
-        if bad.any():
-            raise InvalidValueError(
-                "value not in value_domain", column=value,
-                expected="one of " + ", ".join(f"{a:g}" for a in allowed),
-                found=list(raw[bad]), **rows_where(frame, bad),
-            )
-    domain = np.unique(numbers[present])
-    codes = np.full(len(numbers), -1, dtype=np.int64)
-    codes[present] = np.searchsorted(domain, numbers[present])
-    return codes, domain
-
-
-def _value_counts(unit_codes, value_codes, n_units: int, n_values: int) -> np.ndarray:
-    """Units x values matrix: how many coders gave each value to each unit (vectorised)."""
-    ok = value_codes >= 0
-    flat = unit_codes[ok] * n_values + value_codes[ok]
-    counts = np.bincount(flat, minlength=n_units * n_values)
-    return counts.reshape(n_units, n_values).astype(float)
-
-
 def _distance(domain: np.ndarray, level: str) -> np.ndarray:
     """Krippendorff's difference function delta^2_ck for the levels with fixed distances."""
     if level == "nominal":
@@ -471,10 +336,9 @@ def percent_agreement(data: pd.DataFrame, *, unit="unit", coder: str = "coder",
     0       11        8              72.73               78.18
     """
     check_ci(ci)
-    frame, unit_cols, chosen = _prepare(data, unit, coder, value, coders)
-    unit_codes, units = unit_index(frame, unit_cols).factorize()
-    value_codes, domain = _encode(frame, value, "nominal", None)
-    counts = _value_counts(np.asarray(unit_codes), value_codes, len(units), len(domain))
+    ratings = _ratings(data, unit, coder, value, coders)
+    unit_cols, chosen = ratings.unit_cols, ratings.coders
+    counts = ratings.counts()
     m = counts.sum(axis=1)
     pairable = m >= 2
     if not pairable.any():
@@ -631,11 +495,14 @@ def krippendorff_alpha(data: pd.DataFrame, *, unit="unit", coder: str = "coder",
     where ``o`` is the coincidence matrix of pairable values (units coded by two or more
     coders), ``n_c`` its marginals, ``n..`` the number of pairable values and
     ``delta^2`` the difference function of the level of measurement (Krippendorff 2011,
-    "Computing Krippendorff's Alpha-Reliability").  The point estimate is computed by the
-    `krippendorff <https://github.com/pln-fing-udelar/fast-krippendorff>`_ package; when
-    units x distinct values^2 exceeds 10^7 (e.g. interval ratings with hundreds of
-    distinct values), where the package would need gigabytes, the same formula is
-    evaluated here from the coincidence matrix (the tests check both agree).
+    "Computing Krippendorff's Alpha-Reliability").  It is computed here with numpy from
+    the coincidence matrix, in memory of units x values (never units x values^2), so
+    interval ratings with hundreds of distinct values are cheap too.  The tests check it
+    against Krippendorff's published values and, where installed, against the
+    `krippendorff <https://github.com/pln-fing-udelar/fast-krippendorff>`_ package (a
+    test oracle only: it is GPL-licensed and not a dependency).  The tidy table is
+    checked and encoded on integer codes, so 1,000,000 codings take well under a second
+    (``benchmarks/bench_engagement.py``).
 
     Bootstrap: the pairable units are resampled with replacement ``n_boot`` times and
     alpha recomputed on each resample (ordinal distances from the resample's own
@@ -708,12 +575,9 @@ def krippendorff_alpha(data: pd.DataFrame, *, unit="unit", coder: str = "coder",
     """
     _check_args(level, n_boot)
     alpha_level = None if ci is None else check_ci(ci)
-    import krippendorff
-
-    frame, unit_cols, chosen = _prepare(data, unit, coder, value, coders)
-    value_codes, domain = _encode(frame, value, level, value_domain)
-    unit_codes, units = unit_index(frame, unit_cols).factorize()
-    counts = _value_counts(np.asarray(unit_codes), value_codes, len(units), len(domain))
+    ratings = _ratings(data, unit, coder, value, coders, level, value_domain)
+    unit_cols, chosen, domain = ratings.unit_cols, ratings.coders, ratings.domain
+    counts = ratings.counts()
     counts = counts[counts.sum(axis=1) >= 2]
     if len(counts) == 0:
         raise InvalidValueError(
@@ -725,11 +589,7 @@ def krippendorff_alpha(data: pd.DataFrame, *, unit="unit", coder: str = "coder",
             "Krippendorff's alpha is undefined: every pairable coding has the same value",
             column=value, expected="at least two different values among units coded twice",
         )
-    if len(counts) * len(domain) ** 2 <= _PACKAGE_CELLS:
-        alpha = float(krippendorff.alpha(value_counts=counts, value_domain=domain,
-                                         level_of_measurement=level))
-    else:  # the package holds units x values^2 arrays: same formula, less memory
-        alpha = _alpha_point(counts, domain, level)
+    alpha = _alpha_point(counts, domain, level)
     low = high = np.nan
     used = 0
     if ci is not None and n_boot > 0:
@@ -817,7 +677,7 @@ def binary_alpha(counts, *, ci: float | None = DEFAULT_CI, n_boot: int = 1000,
     ``counts[v, u]`` holds, for variable v (e.g. a code of a codebook) and unit u (e.g.
     an answer), how many coders marked the variable *absent* and how many *present*;
     every unit needs two or more coders.  For each variable alpha is nominal alpha
-    (computed by the ``krippendorff`` package, as :func:`krippendorff_alpha`); the last
+    (from the coincidence matrix, as :func:`krippendorff_alpha`); the last
     row pools every variable x unit decision into one binary variable (alpha of the
     pooled coincidences).  A variable with no variation (absent everywhere, or present
     everywhere) has no alpha (NaN).
@@ -864,8 +724,6 @@ def binary_alpha(counts, *, ci: float | None = DEFAULT_CI, n_boot: int = 1000,
     >>> binary_alpha(counts, n_boot=0)["alpha"].round(4).tolist()
     [1.0, 0.25, 0.62]
     """
-    import krippendorff
-
     if ci is not None:
         alpha_level = check_ci(ci)
     _check_args(None, n_boot)
@@ -880,11 +738,11 @@ def binary_alpha(counts, *, ci: float | None = DEFAULT_CI, n_boot: int = 1000,
     alpha = np.full(n_vars + 1, np.nan)
     varied = np.append((counts.sum(axis=1) > 0).all(axis=-1),
                        (counts.sum(axis=(0, 1)) > 0).all())
-    for i in range(n_vars + 1):  # over variables (each a package call)
+    binary = np.array([0.0, 1.0])
+    for i in range(n_vars + 1):  # over variables (codes), not units
         if varied[i]:
             vc = counts[i] if i < n_vars else counts.reshape(-1, 2)
-            alpha[i] = krippendorff.alpha(value_counts=vc, value_domain=[0, 1],
-                                          level_of_measurement="nominal")
+            alpha[i] = _alpha_point(vc, binary, "nominal")
     low = np.full(n_vars + 1, np.nan)
     high = np.full(n_vars + 1, np.nan)
     used = np.zeros(n_vars + 1, dtype=int)

@@ -1,0 +1,79 @@
+"""Checking finished reports: hand-made reports with each kind of problem, then every HTML and
+Excel report the demo writes."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from wellbeing_lib.errors import InvalidValueError
+from wellbeing_lib.privacy import SCAN_COLUMNS, publish, scan_reports
+from wellbeing_lib.reporting import write_excel
+from wellbeing_lib.reporting.notebooks import list_notebooks, run_notebooks
+
+
+def problems(found: pd.DataFrame) -> list:
+    return sorted(zip(found["column"], found["problem"]))
+
+
+# ==================================================================== hand-made reports
+def test_a_small_count_in_an_html_table_is_found(tmp_path):
+    table = pd.DataFrame({"group": ["A", "B"], "n": [3, 10], "N": [40, 50],
+                          "n_questions": [2, 2]})
+    (tmp_path / "report.html").write_text("<h1>Report</h1>" + table.to_html(index=False))
+    found = scan_reports(tmp_path / "report.html")
+    assert list(found.columns) == SCAN_COLUMNS
+    assert found[["table", "row", "column", "problem"]].values.tolist() == [
+        ["table 1", "A", "n", "small count published"]]  # n_questions counts no people
+
+
+def test_rates_that_give_counts_back_are_found_in_a_workbook(tmp_path):
+    table = pd.DataFrame({"group": ["A", "B", "C"], "n": ["*", 10, 25], "N": [40, 50, 40],
+                          "percent": [12.5, 23.1, 62.5]})
+    path = write_excel({"Summary": table}, tmp_path / "report.xlsx")
+    found = scan_reports(path)
+    assert problems(found) == [
+        ("percent", "rate beside a withheld count"),
+        ("percent", "rate is not n/N as published (gives back the unrounded counts)")]
+    assert found["row"].tolist() == ["A", "B"]
+
+
+def test_every_number_of_a_crosstab_with_totals_is_a_count(tmp_path):
+    counts = pd.DataFrame({"a": [12, 3], "b": [20, 30]}, index=["x", "y"])
+    raw = counts.assign(Total=counts.sum(axis=1))
+    (tmp_path / "raw.html").write_text(raw.to_html())
+    (tmp_path / "published.html").write_text(publish(counts, margins=True).to_html())
+    found = scan_reports(tmp_path)
+    assert found["file"].str.endswith("raw.html").all()
+    assert problems(found) == [("a", "small count published")]
+
+
+def test_a_missing_path_is_named(tmp_path):
+    with pytest.raises(InvalidValueError, match="no such report"):
+        scan_reports(tmp_path / "nowhere.html")
+    assert scan_reports(tmp_path).empty  # an empty folder is clean
+
+
+# ============================================================= what the demo writes
+@pytest.fixture(scope="session")
+def demo_reports(tmp_path_factory):
+    """Every notebook run once, as ``wellbeing demo`` runs them, into a scratch folder."""
+    out = tmp_path_factory.mktemp("demo_reports")
+    runs = run_notebooks(out_dir=out, progress=False)
+    assert (runs["status"] == "ok").all(), runs[["notebook", "error"]].to_string()
+    return out
+
+
+def test_no_report_the_demo_writes_publishes_a_small_count(demo_reports):
+    pages = sorted(demo_reports.rglob("*.html"))
+    books = sorted(demo_reports.rglob("*.xlsx"))
+    assert len(pages) >= len(list_notebooks()) and len(books) >= 5
+    found = scan_reports(demo_reports)
+    assert found.empty, found.to_string()
+
+
+def test_not_for_publication_outputs_stay_out_of_the_reports(demo_reports):
+    page = (demo_reports / "03_social_prescribing_outcomes.html").read_text(encoding="utf-8")
+    assert "NOT FOR PUBLICATION" in page  # the code says what was left out...
+    assert "C-f8fc108cbce9" not in page  # ...and the client it lists is not in the report
+    assert "follow-up without baseline" not in page
