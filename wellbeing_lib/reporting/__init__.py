@@ -36,7 +36,7 @@ from .display import (
     present,
 )
 from .excel import write_excel
-from .figures import figure_to_base64, get_axes, whiskers
+from .figures import alt_text, figure_to_base64, get_axes, set_alt_text, whiskers
 from .files import XLSX_TIMESTAMP, write_csv, write_xlsx
 from .html import RawHTML, html_page, write_html
 from .notebooks import (
@@ -58,6 +58,8 @@ __all__ = [
     "get_axes",
     "whiskers",
     "figure_to_base64",
+    "set_alt_text",
+    "alt_text",
     "plot_proportions",
     "plot_forest",
     "present",

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["get_axes", "whiskers", "figure_to_base64", "DEFAULT_FIGSIZE"]
+__all__ = ["get_axes", "whiskers", "figure_to_base64", "set_alt_text", "alt_text",
+           "DEFAULT_FIGSIZE"]
 
 #: size of a new figure when the caller gives no Axes and the plot sets no size (inches)
 DEFAULT_FIGSIZE = (7, 4)
@@ -78,3 +79,54 @@ def figure_to_base64(fig, *, dpi: int = 100, close: bool = True) -> str:
 
         plt.close(fig)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def set_alt_text(ax_or_fig, text: str):
+    """Give a chart the alternative text that reports and notebooks show to screen readers.
+
+    Say what the chart shows and its main message in a sentence or two (the figures in it
+    taken from the results). Returns the Axes or Figure given, for chaining.
+
+    Example
+    -------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = get_axes(None, figsize=(3, 2))
+    >>> _ = set_alt_text(ax, "Bar chart: 85% of clients improved on at least one measure.")
+    >>> alt_text(ax)
+    'Bar chart: 85% of clients improved on at least one measure.'
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("alt text must be a non-empty sentence")
+    fig = getattr(ax_or_fig, "figure", ax_or_fig)
+    fig.wellbeing_alt_text = text.strip()
+    return ax_or_fig
+
+
+def alt_text(ax_or_fig) -> str:
+    """A chart's alternative text: the text set with :func:`set_alt_text`, else one made
+    from its titles and axis labels ("Chart: <title>; horizontal axis: ...; vertical axis: ...").
+
+    Example
+    -------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = get_axes(None, figsize=(3, 2))
+    >>> _ = ax.set(title="Referrals a month", xlabel="month", ylabel="referrals")
+    >>> alt_text(ax)
+    'Chart: Referrals a month; horizontal axis: month; vertical axis: referrals.'
+    """
+    fig = getattr(ax_or_fig, "figure", ax_or_fig)
+    given = getattr(fig, "wellbeing_alt_text", None)
+    if given:
+        return given
+    parts = []
+    for ax in fig.get_axes():
+        title = ax.get_title() or fig.get_suptitle()
+        bits = [f"Chart: {title}" if title else "Chart"]
+        if ax.get_xlabel():
+            bits.append(f"horizontal axis: {ax.get_xlabel()}")
+        if ax.get_ylabel():
+            bits.append(f"vertical axis: {ax.get_ylabel()}")
+        parts.append("; ".join(bits) + ".")
+    return " ".join(parts) if parts else "Chart."
