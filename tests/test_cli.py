@@ -111,10 +111,13 @@ def test_demo_runs_what_can_run_lists_only_this_runs_files_and_fails(damaged, tm
     assert code == 1
     run = Path(re.search(r"Reports: (\S+)", captured.out).group(1))
     assert run.parent == reports and run != stale
-    listed = {Path(p) for p in re.findall(r"^\s+(/\S+\.(?:html|xlsx))$", captured.out, re.M)}
+    listed = {Path(p) for p in re.findall(r"^\s+(/\S+\.(?:html|xlsx|docx))$", captured.out,
+                                          re.M)}
     written = {p for p in run.rglob("*") if p.is_file()}
     assert listed == written  # exactly this run's files, nothing from earlier runs
     assert {p.name for p in listed} == {"00_getting_started.html",
+                                        "00_getting_started.docx",
+                                        "00_getting_started-analyst.html",
                                         "00_getting_started_tables.xlsx"}
     assert re.search(r"00_getting_started\.ipynb +\d+\.\d s  ok$", captured.out, re.M)
     for name in CURATED[1:]:

@@ -167,3 +167,24 @@ def test_workbooks_under_the_wrong_name_are_named(tmp_path, name, content, reaso
     path.write_bytes(content)
     with pytest.raises(errors.UnreadableFileError, match=re.escape(reason)):
         read_table(path)
+
+
+def test_parquet_files_are_read_and_their_errors_name_records(tmp_path):
+    pytest.importorskip("pyarrow")
+    from wellbeing_lib.validation import check_numeric
+
+    path = tmp_path / "measures.parquet"
+    pd.DataFrame({"client_id": ["a", "b", "c"], "q1": [1.0, 9.0, 2.0]}).to_parquet(path)
+    df = read_table(path)
+    assert df.attrs["source"] == "measures.parquet"
+    assert df["client_id"].tolist() == ["a", "b", "c"]
+    with pytest.raises(errors.InvalidValueError) as info:
+        check_numeric(df, ["q1"], high=5)
+    assert info.value.rows == [1] and info.value.line_numbers == []  # records, not lines
+    assert "measures.parquet" in str(info.value)
+    numbered = read_table(path, lines=True, columns=["q1"])
+    assert numbered.columns.tolist() == ["q1", "file_line"]
+    assert numbered["file_line"].tolist() == [1, 2, 3]  # the record number
+    (tmp_path / "fake.parquet").write_text("client_id,q1\na,1\n")
+    with pytest.raises(errors.UnreadableFileError, match="not a readable Parquet file"):
+        read_table(tmp_path / "fake.parquet")

@@ -116,3 +116,80 @@ def test_total_rows_identifiers_and_empty_tables():
         check_not_empty(df.iloc[:0])
     with pytest.warns(errors.DataWarning, match="column 'b'"):
         assert warn_all_missing(pd.DataFrame({"a": [1, 2], "b": ["", " "]}), ["a", "b"]) == ["b"]
+
+
+# ----------------------------------------------------- the same checks on other backends
+BAD = pd.DataFrame({"id": ["C1", "C2", "c1 ", "Total", None], "x": [1.0, 7.0, None, 3.0, 2.0],
+                    "s": ["1", "x", None, "2.5", "4"], "file_line": [2, 3, 4, 5, 6]})
+
+
+@pytest.mark.parametrize("backend", ["polars", "pyarrow", "polars_lazy", "duckdb", "sqlframe"])
+def test_checks_run_where_the_data_live_and_name_only_the_failing_rows(backend):
+    """Every check gives pandas' error on each backend; an eager table names the row
+    positions, any table its file lines (a lazy one only those)."""
+    from tests.backends import LAZY, to_backend
+    from wellbeing_lib.validation import (
+        check_allowed,
+        check_identifiers,
+        check_labels,
+        check_not_empty,
+        check_numeric,
+        check_total_rows,
+        check_unique,
+        require_columns,
+        warn_all_missing,
+    )
+
+    data = to_backend(BAD, backend)
+    row = (lambda r: "file ") if backend in LAZY else (lambda r: f"{r} \\(file ")
+    cases = [
+        (lambda: require_columns(data, ["id", "zz"]), errors.MissingColumnError,
+         "column 'zz': expected columns id, zz; found id, x, s, file_line"),
+        (lambda: check_numeric(data, ["x"], low=1, high=5), errors.InvalidValueError,
+         f"value out of range in column 'x', {row('row 1')}line 3\\)?: .* found 7.0"),
+        (lambda: check_numeric(data, ["s"]), errors.InvalidValueError,
+         f"non-numeric value in column 's', {row('row 1')}line 3\\)?: .*found x"),
+        (lambda: check_allowed(data, "id", ["C1", "C2"]), errors.InvalidValueError,
+         f"value not allowed in column 'id', {row('rows 2, 3')}lines 4, 5\\)?: .*found c1 , Total"),
+        (lambda: check_total_rows(data, ["id"]), errors.InvalidValueError,
+         f"total row in column 'id', {row('row 3')}line 5\\)?: .*found Total"),
+        (lambda: check_identifiers(data, "id", what="client id"), errors.InvalidValueError,
+         f"client ids that differ only .* {row('rows 0, 2')}lines 2, 4\\)?: .*'C1' / 'c1 '"),
+        (lambda: check_labels(data, ["id"], "client"), errors.InvalidValueError,
+         f"missing client label in column 'id', {row('row 4')}line 6"),
+    ]
+    for call, error, message in cases:
+        with pytest.raises(error, match=message):
+            call()
+    check_unique(data, "id")  # no repeated id: passes
+    dup = to_backend(BAD.assign(id=["A", "B", "A", "C", "D"]), backend)
+    with pytest.raises(errors.DuplicateKeyError, match="duplicated key in column 'id'.*found A"):
+        check_unique(dup, "id")
+    check_not_empty(data)
+    empty = to_backend(BAD.iloc[:0], backend)
+    with pytest.raises(errors.InvalidValueError, match="no data rows"):
+        check_not_empty(empty)
+    blank = to_backend(pd.DataFrame({"a": [1.0, 2.0], "b": [" ", None]}), backend)
+    with pytest.warns(errors.DataWarning, match="column 'b'"):
+        assert warn_all_missing(blank, ["a", "b"]) == ["b"]
+    numbers = check_numeric(to_backend(BAD.iloc[[0, 2, 3]], backend), ["s", "x"])
+    from tests.backends import to_pandas
+
+    got = to_pandas(numbers)
+    assert got["s"].tolist()[0] == 1.0 and got["s"].tolist()[2] == 2.5
+    assert pd.isna(got["s"].tolist()[1]) and got["x"].tolist()[0] == 1.0
+
+
+def test_a_lazy_table_is_not_collected_to_check_it():
+    """The check is one aggregate: a DuckDB relation of a million rows is checked without
+    fetching them; only the one failing row comes back."""
+    duckdb = pytest.importorskip("duckdb")
+    from wellbeing_lib.validation import check_numeric
+
+    con = duckdb.connect()
+    rel = con.sql("SELECT i AS id, CASE WHEN i = 777777 THEN 9 ELSE i % 5 END AS q1, "
+                  "i + 2 AS file_line FROM range(1000000) t(i)")
+    with pytest.raises(errors.InvalidValueError) as info:
+        check_numeric(rel, ["q1"], low=0, high=5)
+    assert info.value.line_numbers == [777779] and info.value.found == [9.0]
+    assert type(check_numeric(rel, ["id"])).__name__ == "DuckDBPyRelation"  # still lazy

@@ -127,6 +127,8 @@ def _cmd_demo(args) -> int:
             if blocked.get(p.name)}
     out = new_run_folder(base)
     print(f"Reports: {out}")
+    print("  per notebook: NAME.html (board report: no code, key findings first), NAME.docx "
+          "(the same in Word), NAME-analyst.html (the whole notebook with its code)")
     table = run_notebooks(notebooks, data_dir=data, out_dir=out, progress=True, skip=skip)
     for row in table.itertuples():
         if row.status == "skipped":

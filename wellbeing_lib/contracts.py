@@ -3,8 +3,8 @@
 One contract per input file, in two package tables (``wellbeing_lib/data/contracts/``):
 
 * ``files.csv`` - one row per file: its kind (a ``table``, a ``workbook_folder`` of
-  diagnostic workbooks, a ``surveymonkey_export``), what one row is, the key that must be
-  unique, which notebooks and functions read it;
+  diagnostic workbooks, a ``surveymonkey_export``, NHS Digital ``gp_registrations``), what
+  one row is, the key that must be unique, which notebooks and functions read it;
 * ``columns.csv`` - one row per column: its type (``identifier``, ``text``, ``integer``,
   ``number``, ``date``, ``boolean``), whether it must be present and may be blank, the
   allowed values (a list, or ``table:<reference table>:<column>``), the range (``min``,
@@ -26,8 +26,9 @@ Why not pandera
     it would add pydantic, pydantic-core, typeguard and typing-inspect to every install
     (README, "Data contracts").
 
-A new input file (for example the practice population file that the monitoring notebook
-will read) is a row in ``files.csv`` and its columns in ``columns.csv``; nothing else.
+A new input file is a row in ``files.csv`` and its columns in ``columns.csv``; nothing
+else (a file whose layout varies, such as NHS Digital's GP registration files, gets a kind
+checked by its domain's reader in :mod:`wellbeing_lib.intake`).
 
 Example
 -------
@@ -61,7 +62,14 @@ from .errors import (
     _listing,
 )
 from .io import load_reference_table, package_data_path, read_table
-from .validation import TOTAL_LABEL, error_location, scale_limits, sheet_of, source_of
+from .validation import (
+    LINE_COLUMN,
+    TOTAL_LABEL,
+    error_location,
+    scale_limits,
+    sheet_of,
+    source_of,
+)
 
 __all__ = [
     "Contract",
@@ -102,7 +110,9 @@ class Contract:
     file : str
         File name in the data folder (``diagnostic_workbooks/`` for the folder).
     kind : str
-        ``table``, ``workbook_folder`` or ``surveymonkey_export``.
+        ``table``, ``workbook_folder``, ``surveymonkey_export`` or ``gp_registrations``
+        (NHS Digital's layout, whose column names vary between releases: checked by
+        :func:`wellbeing_lib.monitoring.read_gp_registrations` as well).
     formats : tuple of str
         Accepted formats (``csv``, ``xlsx``).
     one_row_per, description, functions : str
@@ -177,7 +187,7 @@ def contracts() -> pd.DataFrame:
     Example
     -------
     >>> contracts().loc[0, ["file", "kind", "key", "notebooks"]].tolist()
-    ['social_prescribing_clients.csv', 'table', 'client_id', '00;03;04']
+    ['social_prescribing_clients.csv', 'table', 'client_id', '00;03;04;06']
     """
     return read_table(package_data_path("contracts/files.csv"), dtype=str,
                       keep_default_na=False)
@@ -194,7 +204,7 @@ def get_contract(name) -> Contract:
     Example
     -------
     >>> get_contract("social_prescribing_measures")
-    Contract('social_prescribing_measures.csv': 15 columns, key client_id/time, notebooks 00, 03, 04)
+    Contract('social_prescribing_measures.csv': 15 columns, key client_id/time, notebooks 00, 03, 04, 06)
     """
     if isinstance(name, Contract):
         return name
@@ -381,7 +391,7 @@ def _check_columns(problems, data, contract, file, sheet) -> list:
     """Missing and misnamed columns; returns the rules of the columns present."""
     rules = contract.columns
     present = []
-    names = [str(c) for c in data.columns]
+    names = [str(c) for c in data.columns if c != LINE_COLUMN]  # not the reader's own column
     spare = [n for n in names if n not in set(rules["column"])]
     for rule in rules.itertuples(index=False):
         if rule.column in data.columns:
@@ -614,10 +624,6 @@ def contracts_markdown() -> str:
         for r in c.columns.itertuples(index=False):
             out.append(f"| `{r.column}` | {r.type} | {r.required} | {r.blank} | "
                        f"{rule_text(r)} | {r.description} | {r.source} |")
-    out += ["", "### Practice population file (pending)", "",
-            "The practice population file of the monitoring notebook gets its contract here "
-            "when its data set lands: a row in `wellbeing_lib/data/contracts/files.csv` and "
-            "its columns in `columns.csv`."]
     return "\n".join(out) + "\n"
 
 

@@ -3,9 +3,11 @@
 :func:`check_data_folder` (``wellbeing check --data DIR``) checks every input file of the
 notebooks against its contract (:mod:`wellbeing_lib.contracts`) before anything runs and
 returns **all** the problems of all the files in one table, with which notebooks can and
-cannot run.  The diagnostic workbooks and the SurveyMonkey export are checked by their
-domain's own reader (:func:`wellbeing_lib.diagnostic.load_diagnostic_workbooks`,
-:func:`wellbeing_lib.engagement.read_surveymonkey`), so the check and the analysis never
+cannot run.  The diagnostic workbooks, the SurveyMonkey export and NHS Digital's GP
+registration file are checked by their domain's own reader
+(:func:`wellbeing_lib.diagnostic.load_diagnostic_workbooks`,
+:func:`wellbeing_lib.engagement.read_surveymonkey`,
+:func:`wellbeing_lib.monitoring.read_gp_registrations`), so the check and the analysis never
 disagree.  Nothing in the folder is written.
 
 :func:`write_templates` (``wellbeing templates --out DIR``) writes a blank CSV and an
@@ -49,6 +51,9 @@ from .contracts import (
 from .errors import DataError, DataWarning, SheetError, UnreadableFileError
 
 __all__ = ["DataCheck", "check_data_folder", "notebook_inputs", "write_templates"]
+
+#: kinds of contract that are one table (a blank template each)
+_TABLE_KINDS = ("table", "gp_registrations")
 
 #: other formats a user may have saved a table in (reported, and read if possible)
 _OTHER_FORMATS = (".xlsx", ".xlsm", ".xls", ".txt", ".tsv", ".ods")
@@ -170,6 +175,19 @@ def _check_export(path: Path, contract: Contract) -> pd.DataFrame:
     return problems_frame(problems)
 
 
+def _check_registrations(path: Path, contract: Contract) -> pd.DataFrame:
+    """NHS Digital's GP registration layout: the contract's column rules, then the reader
+    the notebook uses (the code and age columns under any of their published names, every
+    ``ALL`` row equal to the sum it totals, no practice, sex and age given twice)."""
+    from .monitoring import read_gp_registrations
+
+    table = check_file(path, contract)
+    if (table["severity"] == "error").any():
+        return table
+    _, problems = _capture(read_gp_registrations, path)
+    return pd.concat([table, problems_frame(problems)], ignore_index=True)
+
+
 def _find(folder: Path, contract: Contract) -> tuple[Path | None, list[Path]]:
     """The file as named, or None and the near misses (other format, other case)."""
     exact = folder / contract.file
@@ -213,6 +231,8 @@ def _check_one(folder: Path, contract: Contract, progress: bool) -> tuple[pd.Dat
         return _check_workbooks(path, contract, progress), contract.file
     if contract.kind == "surveymonkey_export":
         return _check_export(path, contract), path.name
+    if contract.kind == "gp_registrations":
+        return _check_registrations(path, contract), path.name
     return check_file(path, contract), path.name
 
 
@@ -251,7 +271,7 @@ def check_data_folder(folder, *, progress: bool = True) -> DataCheck:
         n_warn = int((table["severity"] == "warning").sum())
         if not found and not n_err:
             status = "not needed"
-        elif not found or (found != contract.file and contract.kind == "table"):
+        elif not found or (found != contract.file and contract.kind in _TABLE_KINDS):
             status = "missing"
         else:
             status = "errors" if n_err else ("warnings" if n_warn else "ok")
@@ -350,7 +370,7 @@ def write_templates(out_dir) -> pd.DataFrame:
         rows.append({"file": name, "status": "written", "template": what})
 
     for contract in all_contracts():
-        if contract.kind != "table":
+        if contract.kind not in _TABLE_KINDS:
             continue
         header = ",".join(_csv_cell(c) for c in contract.columns["column"]) + "\n"
         emit(contract.file, f"blank {contract.file} (header only)",

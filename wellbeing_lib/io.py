@@ -6,6 +6,7 @@ Every loader in wellbeing_lib goes through :func:`read_table`, which
   Excel saves "CSV (Comma delimited)", and UTF-16 as Excel saves "Unicode Text"; comma,
   semicolon or tab separated (detected from the header line, not guessed from the
   platform);
+* reads Parquet files (large tables; needs pyarrow: ``pip install wellbeing_lib[parquet]``);
 * reads XLSX workbooks: by default the first *visible* sheet (a hidden or very hidden
   sheet before it is skipped with a :class:`~wellbeing_lib.errors.DataWarning` naming
   it), and reports Excel error values (``#DIV/0!``, ``#N/A`` ...) by cell instead of
@@ -54,6 +55,7 @@ __all__ = [
     "package_data_path",
     "data_dir",
     "bundled_data_dir",
+    "is_bundled_data",
     "with_source",
     "DATA_ENV",
     "LINE_COLUMN",
@@ -352,7 +354,7 @@ def read_table(path, *, sheet_name=None, lines: bool = False, excel_errors: str 
     Parameters
     ----------
     path : str or Path
-        A ``.csv``/``.txt``/``.tsv`` or ``.xlsx``/``.xlsm`` file.
+        A ``.csv``/``.txt``/``.tsv``, ``.xlsx``/``.xlsm`` or ``.parquet`` file.
     sheet_name : str or int, optional
         Sheet of a workbook: a name, or a position among the *visible* sheets.  Default:
         the first visible sheet (a hidden sheet before it is skipped with a
@@ -362,14 +364,16 @@ def read_table(path, *, sheet_name=None, lines: bool = False, excel_errors: str 
         header row and any blank rows, as Excel numbers them when the file is opened.
         Rows with every cell blank are then dropped (they are not records).  Errors of
         :mod:`wellbeing_lib.validation` name these lines, so they stay right after the
-        table is filtered, sorted or reshaped (keep the column).
+        table is filtered, sorted or reshaped (keep the column).  A Parquet file has
+        records, not lines: there ``file_line`` is the record number (1 = the first).
     excel_errors : {"raise", "blank"}, default "raise"
         A cell holding an Excel error value (``#DIV/0!``, ``#N/A`` ...) raises
         :class:`~wellbeing_lib.errors.InvalidValueError` naming the cells; ``"blank"``
         reads it as a blank cell, as pandas does.
     **kwargs
-        Passed to :func:`pandas.read_csv` or :func:`pandas.read_excel` (a ``sep`` given
-        here overrides the detected separator).
+        Passed to :func:`pandas.read_csv`, :func:`pandas.read_excel` or
+        :func:`pandas.read_parquet` (a ``sep`` given here overrides the detected
+        separator; ``columns=`` reads only those columns of a Parquet file).
 
     Returns
     -------
@@ -415,16 +419,19 @@ def read_table(path, *, sheet_name=None, lines: bool = False, excel_errors: str 
         df, sheet = _read_xlsx(path, sheet_name, excel_errors, kwargs)
     elif suffix in {".csv", ".txt", ".tsv"}:
         df, encoding = _read_csv(path, suffix, lines, kwargs)
+    elif suffix == ".parquet":
+        df = _read_parquet(path, kwargs)
     elif suffix == ".xls":
         raise UnreadableFileError(
             path, "old binary Excel workbooks (.xls) are not read; open it in Excel and "
                   "save it as .xlsx or as 'CSV UTF-8'")
     else:
         raise UnreadableFileError(
-            path, f"unsupported file type '{suffix}'; expected .csv, .tsv, .txt or .xlsx"
+            path, f"unsupported file type '{suffix}'; expected .csv, .tsv, .txt, .xlsx or "
+                  ".parquet"
         )
     if lines:
-        df = _add_lines(df, kwargs.get("header", 0))
+        df = _add_lines(df, None if suffix == ".parquet" else kwargs.get("header", 0))
     with_source(df, path.name)
     if encoding is not None:
         df.attrs["encoding"] = encoding
@@ -432,6 +439,20 @@ def read_table(path, *, sheet_name=None, lines: bool = False, excel_errors: str 
     if sheet is not None:
         df.attrs["sheet"] = sheet
     return df
+
+
+def _read_parquet(path: Path, kwargs) -> pd.DataFrame:
+    """A Parquet file through pyarrow, with its errors as :class:`UnreadableFileError`."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError as exc:  # pragma: no cover - pyarrow is in the dev extra
+        raise UnreadableFileError(path, "reading Parquet needs pyarrow: pip install "
+                                        "wellbeing_lib[parquet]") from exc
+    try:
+        pq.ParquetFile(path).close()
+    except Exception as exc:  # pyarrow.ArrowInvalid and OSError: not a Parquet file
+        raise UnreadableFileError(path, f"not a readable Parquet file ({exc})") from exc
+    return pd.read_parquet(path, engine="pyarrow", **kwargs)
 
 
 def with_source(data: pd.DataFrame, source) -> pd.DataFrame:
@@ -492,3 +513,22 @@ def data_dir(path=None) -> Path:
     if env:
         return Path(env)
     return bundled_data_dir()
+
+
+def is_bundled_data(path=None) -> bool:
+    """Is ``path`` (default: :func:`data_dir`) the bundled synthetic ``data/`` folder?
+
+    Notebooks use it to say "the data are synthetic" only about the bundled data, so a
+    report run on your own folder describes your data.  A copy of ``data/`` elsewhere is
+    your folder, not the bundled one.
+
+    Example
+    -------
+    >>> is_bundled_data(bundled_data_dir()), is_bundled_data("/my/own/folder")
+    (True, False)
+    """
+    folder = data_dir(path)
+    try:
+        return folder.resolve() == bundled_data_dir().resolve()
+    except OSError:  # pragma: no cover - an unreadable path is not the bundled folder
+        return False

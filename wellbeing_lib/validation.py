@@ -12,6 +12,13 @@ Provenance
     only labels error messages, and no result depends on it (a table that lost it on a
     merge still validates, its errors just do not name the file).
 
+Backends
+    Every check also takes a polars DataFrame, a pyarrow Table, a polars LazyFrame, a
+    DuckDB relation or a PySpark DataFrame (:mod:`wellbeing_lib.frames`).  There the check
+    is an expression that runs where the data live (one aggregate); only the rows that
+    fail are collected, to name them: their 0-based positions for an eager table, and
+    their ``file_line`` when the table has that column (a lazy table has no row order).
+
 Line numbers
     ``read_table(..., lines=True)`` adds a ``file_line`` column (:data:`LINE_COLUMN`):
     the spreadsheet row of each record.  When a table has it, every error names those
@@ -36,10 +43,20 @@ import re
 import warnings
 from collections.abc import Iterable, Sequence
 
+import narwhals as nw
 import numpy as np
 import pandas as pd
 
 from .errors import DataWarning, DuplicateKeyError, InvalidValueError, MissingColumnError
+from .frames import (
+    ROW_COLUMN,
+    any_rows,
+    as_frame,
+    column_names,
+    failing_rows,
+    is_pandas,
+    planned,
+)
 
 __all__ = [
     "require_columns",
@@ -62,6 +79,8 @@ __all__ = [
     "check_identifiers",
     "scale_limits",
     "check_within_scale",
+    "check_rows",
+    "total_row_mask",
     "DEFAULT_CI",
     "LINE_COLUMN",
     "TOTAL_LABEL",
@@ -137,13 +156,13 @@ def as_columns(value) -> list:
 
 # ------------------------------------------------------------------ error locations
 def source_of(data: pd.DataFrame) -> str | None:
-    """The file a DataFrame was read from (``attrs["source"]``), if known."""
-    return data.attrs.get("source") if hasattr(data, "attrs") else None
+    """The file a DataFrame was read from (``attrs["source"]``), if known (pandas only)."""
+    return data.attrs.get("source") if is_pandas(data) else None
 
 
 def sheet_of(data: pd.DataFrame) -> str | None:
     """The sheet of a workbook a DataFrame was read from (``attrs["sheet"]``), if known."""
-    return data.attrs.get("sheet") if hasattr(data, "attrs") else None
+    return data.attrs.get("sheet") if is_pandas(data) else None
 
 
 def line_numbers(data: pd.DataFrame, labels: Sequence) -> list[int] | None:
@@ -163,6 +182,8 @@ def line_numbers(data: pd.DataFrame, labels: Sequence) -> list[int] | None:
     [5, 2]
     """
     labels = list(labels)
+    if str(source_of(data)).lower().endswith(".parquet") and LINE_COLUMN not in data.columns:
+        return None  # a Parquet file has records, not lines: its errors name the rows
     if LINE_COLUMN in data.columns:
         lines = data[LINE_COLUMN]
         if data.index.is_unique:
@@ -218,6 +239,12 @@ def check_labels(data: pd.DataFrame, columns: Sequence[str], what: str) -> None:
     ...
     wellbeing_lib.errors.InvalidValueError: missing coder label in column 'coder', row 1: expected a coder identifier in every row
     """
+    if not is_pandas(data):
+        for col in columns:
+            _raise_where(data, nw.col(col).is_null(), [col], InvalidValueError,
+                         f"missing {what} label", column=col,
+                         expected=f"a {what} identifier in every row", show=None)
+        return
     for col in columns:
         missing = data[col].isna().to_numpy()
         if missing.any():
@@ -230,7 +257,8 @@ def check_labels(data: pd.DataFrame, columns: Sequence[str], what: str) -> None:
 def require_columns(data: pd.DataFrame, columns: Iterable[str], *, what: str | None = None) -> None:
     """Raise :class:`MissingColumnError` unless every one of ``columns`` is in ``data``."""
     columns = list(columns)
-    missing = [c for c in columns if c not in data.columns]
+    present = data.columns if is_pandas(data) else column_names(data)
+    missing = [c for c in columns if c not in present]
     if missing:
         problem = "required column missing" if what is None else f"{what}: required column missing"
         raise MissingColumnError(
@@ -238,7 +266,7 @@ def require_columns(data: pd.DataFrame, columns: Iterable[str], *, what: str | N
             file=source_of(data),
             column=missing if len(missing) > 1 else missing[0],
             expected="columns " + ", ".join(map(str, columns)),
-            found=[", ".join(map(str, data.columns))],
+            found=[", ".join(map(str, present))],
         )
 
 
@@ -253,7 +281,8 @@ def check_numeric(
 ) -> pd.DataFrame:
     """Check that columns hold numbers (optionally whole numbers within ``[low, high]``).
 
-    Returns the columns converted to float64 (missing stays NaN).  Raises
+    Returns the columns converted to float64 (missing stays NaN): a pandas DataFrame for
+    pandas data, else a table of the caller's kind (lazy for a lazy one).  Raises
     :class:`InvalidValueError` naming the first offending column, its rows and values.
 
     Example
@@ -266,6 +295,9 @@ def check_numeric(
     """
     columns = list(columns)
     require_columns(data, columns)
+    if not is_pandas(data):
+        return _frame_numeric(data, columns, low=low, high=high, integer=integer,
+                              allow_missing=allow_missing)
     out = {}
     rng = _range_text(low, high, integer)
     for col in columns:
@@ -318,6 +350,13 @@ def check_allowed(
     """Raise :class:`InvalidValueError` if ``column`` holds values outside ``allowed``."""
     require_columns(data, [column])
     allowed = list(allowed)
+    if not is_pandas(data):
+        bad = ~nw.col(column).is_in(allowed)
+        bad = (bad & ~nw.col(column).is_null()) if allow_missing else (
+            bad | nw.col(column).is_null())
+        _raise_where(data, bad, [column], InvalidValueError, "value not allowed",
+                     column=column, expected="one of " + ", ".join(map(str, allowed)))
+        return
     values = data[column]
     bad = ~values.isin(allowed)
     if allow_missing:
@@ -337,6 +376,9 @@ def check_unique(data: pd.DataFrame, keys: str | Sequence[str]) -> None:
     """Raise :class:`DuplicateKeyError` listing rows that repeat the key ``keys``."""
     keys = [keys] if isinstance(keys, str) else list(keys)
     require_columns(data, keys)
+    if not is_pandas(data):
+        _frame_unique(data, keys)
+        return
     dup = data.duplicated(subset=keys, keep=False)
     if dup.any():
         labels = list(data.index[dup])
@@ -365,7 +407,12 @@ def check_not_empty(data: pd.DataFrame, *, what: str = "a data row") -> None:
     ...
     wellbeing_lib.errors.InvalidValueError: no data rows: expected at least one row below the header (a client); found 0 rows
     """
-    if len(data) == 0:
+    if not is_pandas(data):
+        frame = as_frame(data)
+        empty = len(frame.head(1).lazy().collect()) == 0
+    else:
+        empty = len(data) == 0
+    if empty:
         raise InvalidValueError(
             "no data rows", file=source_of(data),
             expected=f"at least one row below the header ({what})", found=["0 rows"],
@@ -391,6 +438,9 @@ def warn_all_missing(data: pd.DataFrame, columns: Iterable[str], *, what: str = 
     >>> print(caught[0].message)
     every value is blank in column 'b': expected values in at least one row
     """
+    if not is_pandas(data):
+        return _frame_all_missing(data, list(columns), what=what, stacklevel=stacklevel + 1,
+                                  min_rows=min_rows)
     if len(data) < max(min_rows, 1):
         return []
     blank = []
@@ -426,12 +476,20 @@ def check_total_rows(data: pd.DataFrame, columns: Iterable[str], *, what: str = 
     ...
     wellbeing_lib.errors.InvalidValueError: total row in column 'client_id', row 2: expected one row per client (delete total and subtotal rows: they would be counted as data); found Total
     """
+    if not is_pandas(data):
+        schema = as_frame(data).collect_schema()
+        for col in columns:
+            if schema[col] == nw.String:
+                _raise_where(data, nw.col(col).str.contains("(?i)" + TOTAL_LABEL.pattern),
+                             [col], InvalidValueError, "total row", column=col,
+                             expected=f"one row per {what} (delete total and subtotal rows: "
+                                      "they would be counted as data)")
+        return
     for col in columns:
         values = data[col]
         if not (values.dtype == object or pd.api.types.is_string_dtype(values)):
             continue
-        text = values.astype("str")
-        mask = (values.notna() & text.str.match(TOTAL_LABEL)).to_numpy(dtype=bool)
+        mask = total_row_mask(values)
         if mask.any():
             raise InvalidValueError(
                 "total row", column=col,
@@ -441,11 +499,33 @@ def check_total_rows(data: pd.DataFrame, columns: Iterable[str], *, what: str = 
             )
 
 
-def near_duplicate_ids(values) -> pd.DataFrame:
+def total_row_mask(values: pd.Series, *, distinct: bool = False) -> np.ndarray:
+    """Which labels mark a total or subtotal row (:data:`TOTAL_LABEL`), as a boolean array.
+
+    The regular expression runs only on the distinct labels that contain "tot" or "sum"
+    (a vectorised first pass), not on every row.  ``distinct=True``: the values are
+    already distinct (e.g. the ids of a table once each), so they are not de-duplicated.
+
+    Example
+    -------
+    >>> total_row_mask(pd.Series(["C1", "Total", "Summer", None])).tolist()
+    [False, True, False, False]
+    """
+    uniques = pd.Series(values.dropna().array if distinct else pd.unique(values.dropna()))
+    text = uniques.astype("str")
+    candidates = text[text.str.contains("tot|sum", case=False, regex=True).to_numpy(bool)]
+    hits = uniques[candidates.index][candidates.str.match(TOTAL_LABEL).to_numpy(bool)]
+    if hits.empty:
+        return np.zeros(len(values), dtype=bool)
+    return (values.isin(list(hits)) & values.notna()).to_numpy(dtype=bool)
+
+
+def near_duplicate_ids(values, *, distinct: bool = False) -> pd.DataFrame:
     """Groups of distinct identifiers that differ only in surrounding spaces or capitals.
 
     Such ids look the same to a person but never match in a join or a pairing
-    (``"C-12 "`` vs ``"C-12"``, ``"c-12"`` vs ``"C-12"``).
+    (``"C-12 "`` vs ``"C-12"``, ``"c-12"`` vs ``"C-12"``).  ``distinct=True``: the
+    values are already distinct (each id once), so they are not de-duplicated again.
 
     Returns
     -------
@@ -460,16 +540,34 @@ def near_duplicate_ids(values) -> pd.DataFrame:
     0        c-1  'C-1' / 'C-1 '
     1        c-2   'C-2' / 'c-2'
     """
-    series = pd.Series(pd.unique(pd.Series(values).dropna().astype("str")), dtype="str")
-    norm = series.str.strip().str.casefold()
-    counts = norm.map(norm.value_counts())
-    groups = series[counts > 1].groupby(norm[counts > 1])
+    text = pd.Series(values).dropna().astype("str")
+    series = pd.Series(text.array if distinct else pd.unique(text), dtype="str")
+    norm = _normalised_ids(series)
+    if len(pd.unique(norm.array)) == len(norm):  # the usual case: nothing clashes
+        return pd.DataFrame({"normalised": [], "ids": []}, dtype="str")
+    clash = norm.duplicated(keep=False).to_numpy()
+    groups = series[clash].groupby(norm[clash])
     rows = [(key, " / ".join(repr(v) for v in sorted(group))) for key, group in groups]
     return pd.DataFrame(rows, columns=["normalised", "ids"]).astype("str")
 
 
-def check_identifiers(data: pd.DataFrame, column: str, *, what: str = "identifier") -> None:
+def _normalised_ids(series: pd.Series) -> pd.Series:
+    """Ids stripped and case-folded: ASCII text (nearly every id) by the vectorised
+    ``lower`` (the same as ``casefold`` for ASCII), the rest by ``casefold``."""
+    stripped = series.str.strip()
+    ascii_ = series.str.isascii().fillna(True).to_numpy(dtype=bool)
+    norm = stripped.str.lower()
+    if not ascii_.all():
+        norm = norm.where(ascii_, stripped.str.casefold())
+    return norm
+
+
+def check_identifiers(data: pd.DataFrame, column: str, *, what: str = "identifier",
+                      distinct: bool = False) -> None:
     """Raise :class:`InvalidValueError` if ids in ``column`` differ only in spaces or case.
+
+    ``distinct=True``: each id is in ``column`` once already (a table of clients), so the
+    ids are not de-duplicated before they are compared.
 
     Example
     -------
@@ -481,9 +579,12 @@ def check_identifiers(data: pd.DataFrame, column: str, *, what: str = "identifie
     wellbeing_lib.errors.InvalidValueError: client ids that differ only in spaces or capitals in column 'client_id', rows 0, 2: expected the same spelling of each client id in every row (they would not be matched); found 'C-1' / 'C-1 '
     """
     require_columns(data, [column])
-    groups = near_duplicate_ids(data[column])
+    if not is_pandas(data):
+        _frame_identifiers(data, column, what, distinct=distinct)
+        return
+    groups = near_duplicate_ids(data[column], distinct=distinct)
     if len(groups):
-        norm = data[column].astype("str").str.strip().str.casefold()
+        norm = _normalised_ids(data[column].astype("str"))
         mask = norm.isin(groups["normalised"]).to_numpy(dtype=bool) & data[column].notna(
         ).to_numpy(dtype=bool)
         raise InvalidValueError(
@@ -536,3 +637,156 @@ def check_within_scale(data: pd.DataFrame, columns: Iterable[str], unit: str) ->
                 found=[f"{v:g} ({u})" for v, u in zip(values[out], data[unit][out])],
                 **rows_where(data, out),
             )
+
+
+# --------------------------------------------- checks as expressions (other backends)
+def check_rows(data, mask, *, problem: str, column: str, expected: str,
+               error=InvalidValueError, show: bool = True) -> None:
+    """Raise ``error`` naming the rows of ``data`` where ``mask`` holds (any backend).
+
+    ``mask`` is a boolean array for a pandas DataFrame, a narwhals expression for the other
+    backends: there it runs where the data live, and only the failing rows are collected.
+    ``show`` lists the values of ``column`` found in those rows.
+
+    Example
+    -------
+    >>> import narwhals as nw, polars as pl
+    >>> check_rows(pl.DataFrame({"id": ["a", None]}), nw.col("id").is_null(),
+    ...            problem="missing client id", column="id", expected="an id on every row",
+    ...            show=False)
+    Traceback (most recent call last):
+    ...
+    wellbeing_lib.errors.InvalidValueError: missing client id in column 'id', row 1: expected an id on every row
+    """
+    if is_pandas(data):
+        flags = np.asarray(mask, dtype=bool)
+        if flags.any():
+            found = list(data[column][flags]) if show else None
+            raise error(problem, column=column, expected=expected, found=found,
+                        **rows_where(data, flags))
+        return
+    _raise_where(data, mask, [column], error, problem, show="first" if show else None,
+                 column=column, expected=expected)
+
+
+def _frame_location(rows: pd.DataFrame) -> dict:
+    """``file``/``rows``/``line_numbers`` of failing rows collected by
+    :func:`~wellbeing_lib.frames.failing_rows` (positions of an eager table, file lines)."""
+    positions = [int(v) for v in rows[ROW_COLUMN]] if ROW_COLUMN in rows.columns else []
+    lines = ([int(v) for v in rows[LINE_COLUMN].dropna()] if LINE_COLUMN in rows.columns
+             else None)
+    return {"file": None, "rows": positions, "line_numbers": lines}
+
+
+def _raise_where(data, mask, columns, error, problem, *, show="first", **details) -> None:
+    """Raise ``error`` naming the rows where ``mask`` holds: one aggregate, then only the
+    failing rows are collected.  ``show``: the column whose values are ``found``."""
+    if not any_rows(data, mask):
+        return
+    rows = failing_rows(data, mask, columns, line_column=LINE_COLUMN)
+    if show == "first":
+        details.setdefault("found", list(rows[columns[0]]))
+    raise error(problem, **_frame_location(rows), **details)
+
+
+_NUMBER_TEXT = r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$"
+
+
+def _frame_numeric(data, columns, *, low, high, integer, allow_missing):
+    """:func:`check_numeric` as expressions: the checked columns cast to Float64 (lazily
+    for a lazy table)."""
+    frame = as_frame(data)
+    schema = frame.collect_schema()
+    rng = _range_text(low, high, integer)
+    casts = []
+    for col in columns:
+        dtype = schema[col]
+        if dtype.is_numeric() or dtype == nw.Boolean:
+            value = nw.col(col).cast(nw.Float64())
+        elif dtype == nw.String:
+            text = nw.col(col).str.strip_chars()
+            _raise_where(frame, ~nw.col(col).is_null() & (text != "")
+                         & ~text.str.contains(_NUMBER_TEXT), [col], InvalidValueError,
+                         "non-numeric value", column=col, expected=rng)
+            value = nw.when(text.str.contains(_NUMBER_TEXT)).then(text).otherwise(
+                None).cast(nw.Float64())
+        else:
+            _raise_where(frame, ~nw.col(col).is_null(), [col], InvalidValueError,
+                         "non-numeric value", column=col, expected=rng)
+            value = nw.col(col).cast(nw.Float64())
+        checks = []
+        if not allow_missing:
+            checks.append(("missing value", value.is_null() | value.is_nan()))
+        if integer:
+            checks.append(("not a whole number", value != value.round(0)))
+        if low is not None:
+            checks.append(("value out of range", value < low))
+        if high is not None:
+            checks.append(("value out of range", value > high))
+        for problem, mask in checks:
+            _raise_where(frame, mask, [col], InvalidValueError, problem, column=col,
+                         expected=rng)
+        casts.append(value.alias(col))
+    return frame.select(casts).to_native()
+
+
+def _frame_unique(data, keys) -> None:
+    mask = nw.len().over(*keys) > 1
+    if not any_rows(data, mask):
+        return
+    rows = failing_rows(data, mask, keys, line_column=LINE_COLUMN)
+    repeated = rows[keys].drop_duplicates()
+    raise DuplicateKeyError(
+        "duplicated key", column=keys if len(keys) > 1 else keys[0],
+        expected="one row per " + " × ".join(keys),
+        found=["/".join(map(str, row)) for row in repeated.itertuples(index=False, name=None)],
+        **_frame_location(rows),
+    )
+
+
+def _frame_all_missing(data, columns, *, what, stacklevel, min_rows) -> list[str]:
+    frame = as_frame(data)
+    schema = frame.collect_schema()
+    counts = [nw.len().alias("__rows")]
+    for i, col in enumerate(columns):
+        filled = ~nw.col(col).is_null()
+        if schema[col] == nw.String:
+            filled = filled & (nw.col(col).str.strip_chars() != "")
+        counts.append(filled.fill_null(False).cast(nw.Int64()).sum().alias(f"__{i}"))
+    row = frame.select(counts).lazy().collect().rows(named=True)[0]
+    if row["__rows"] < max(min_rows, 1):
+        return []
+    blank = [col for i, col in enumerate(columns) if not row[f"__{i}"]]
+    for col in blank:
+        warnings.warn(DataWarning("every value is blank", file=None, column=col,
+                                  expected=f"{what} in at least one row"),
+                      stacklevel=stacklevel + 1)
+    return blank
+
+
+def _frame_identifiers(data, column: str, what: str, *, distinct: bool = False) -> None:
+    """Ids that differ only in spaces or capitals, found where the data live: only the
+    distinct spellings that collide are collected."""
+    frame, _ = planned(data)
+    norm = nw.col(column).cast(nw.String()).str.strip_chars().str.to_lowercase()
+    spellings = (frame.filter(~nw.col(column).is_null())
+                 .select(nw.col(column).cast(nw.String()).alias("id")))
+    if not distinct:
+        spellings = spellings.unique()
+    spellings = spellings.with_columns(
+        nw.col("id").str.strip_chars().str.to_lowercase().alias("norm"))
+    n, distinct = spellings.select(nw.len(), nw.col("norm").n_unique()).lazy().collect().row(0)
+    if n == distinct:  # every spelling its own normalised id: nothing to name
+        return
+    clashes = spellings.filter(nw.len().over("norm") > 1)
+    found = clashes.lazy().collect().to_pandas()
+    if found.empty:
+        return
+    groups = [" / ".join(repr(v) for v in sorted(g["id"]))
+              for _, g in found.groupby("norm", sort=True)]
+    mask = norm.is_in(sorted(set(found["norm"])))
+    rows = failing_rows(data, mask, [column], line_column=LINE_COLUMN)  # positions: eager
+    raise InvalidValueError(
+        f"{what}s that differ only in spaces or capitals", column=column,
+        expected=f"the same spelling of each {what} in every row (they would not be "
+                 "matched)", found=groups, **_frame_location(rows))

@@ -1,16 +1,32 @@
 """ipywidgets explorers for JupyterLab.
 
-Each explorer is a function that takes tidy data and returns a widget: dropdowns on
-top, a table and a plot below that update when a choice changes.  The table shown is
-always the *published* form — small counts suppressed with
-:func:`wellbeing_lib.privacy.suppress_rows` — unless ``suppress=False`` is passed for
-internal work.  ipywidgets and matplotlib are imported inside the functions.
+Each explorer is a function that takes tidy data and returns a widget: dropdowns or
+sliders on top, then a table and a chart that update when a choice changes, and an
+"Export to Excel" button.  The table shown is always the *published* form - small counts
+suppressed with :func:`wellbeing_lib.privacy.suppress_rows` and shown through the display
+layer (:func:`wellbeing_lib.reporting.present`: human headers, %, £, "< 0.001", no index,
+no ``NaN``) - unless ``suppress=False`` is passed for internal work.  ipywidgets and
+matplotlib are imported inside the functions.
 
-Each returned widget keeps the table it is showing in ``widget.current_table`` so a
-user (or a test) can take it away: ``explorer.current_table.to_excel(...)``.
+Charts that always draw
+    An explorer never draws through pyplot into an ``Output`` widget (``plt.subplots`` →
+    ``plt.show()`` → ``plt.close`` inside ``with output:``): the inline backend then sent
+    blank or misplaced figures after some changes.  Each chart is drawn on a figure pyplot
+    does not manage (:func:`wellbeing_lib.reporting.figures.get_axes` with
+    ``pyplot=False``), rendered to PNG and shown as an ``<img>`` with its alternative text
+    in an HTML widget, so what the kernel sends is the finished picture.
+
+Each returned widget keeps the table it is showing in ``widget.current_table`` and has
+``widget.export(path=None)``, what the button runs: the published table on show, written
+with :func:`wellbeing_lib.reporting.write_excel` (human headers, number formats, print
+setup) into the reports folder (``$WELLBEING_REPORTS`` or ``reports/``; never the data
+folder), and offered as a download link.
 """
 
 from __future__ import annotations
+
+import html as _html
+import re
 
 import pandas as pd
 
@@ -24,6 +40,77 @@ __all__ = [
     "diagnostic_explorer",
     "theme_explorer",
 ]
+
+#: resolution of explorer charts (dots per inch)
+CHART_DPI = 80
+_XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _chart_html(ax, *, dpi: int = CHART_DPI) -> str:
+    """A chart as an ``<img>`` (embedded PNG) with its alternative text; the figure is closed."""
+    from .reporting.figures import alt_text, figure_to_base64
+
+    fig = getattr(ax, "figure", ax)
+    alt = _html.escape(alt_text(fig), quote=True)
+    png = figure_to_base64(fig, dpi=dpi)
+    return (f'<img class="wb-chart" alt="{alt}" style="max-width:100%;height:auto" '
+            f'src="data:image/png;base64,{png}">')
+
+
+def _label(labels: dict, name) -> str:
+    """A column's name as shown: the caller's label, else the display layer's human label."""
+    from .reporting.display import column_label
+
+    return labels.get(name) or column_label(name)
+
+
+def _published(table: pd.DataFrame, suppress: bool) -> pd.DataFrame:
+    from .privacy import publish
+
+    return publish(table) if suppress else table
+
+
+def _table_html(table: pd.DataFrame, *, suppress: bool, **options) -> str:
+    """The table as the display layer shows it (published when ``suppress``)."""
+    from .reporting.display import present
+
+    if table.empty:
+        return "<p><em>Nothing to show for this choice.</em></p>"
+    return present(_published(table, suppress), **options)._repr_html_()
+
+
+def _add_export(box, name: str, *, suppress: bool, describe=lambda: "") -> None:
+    """Give an explorer an "Export to Excel" button and ``box.export(path=None)``."""
+    import base64
+
+    import ipywidgets as w
+
+    button = w.Button(description="Export to Excel", icon="file-excel-o",
+                      tooltip="Save the table on show as a formatted Excel workbook")
+    status = w.HTML()
+
+    def export(path=None):
+        from .reporting.display import present
+        from .reporting.excel import write_excel
+        from .reporting.notebooks import reports_dir
+
+        table = box.current_table
+        if path is None:
+            what = re.sub(r"[^0-9A-Za-z]+", "-", describe()).strip("-").lower()[:60]
+            path = reports_dir() / f"{name}{'-' + what if what else ''}.xlsx"
+        shown = present(_published(table, suppress)) if not table.empty else table
+        path = write_excel({"Table": shown}, path)
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        status.value = (f"Saved <code>{_html.escape(str(path))}</code> &middot; "
+                        f'<a download="{_html.escape(path.name)}" '
+                        f'href="data:{_XLSX_MIME};base64,{data}">download it</a>')
+        box.last_export = path
+        return path
+
+    button.on_click(lambda _b: export())
+    box.export = export
+    box.export_button = button
+    box.children = (*box.children, w.HBox([button, status]))
 
 
 def group_summary(
@@ -87,49 +174,90 @@ def group_explorer(
     require_columns(data, [*values, *groups])
     labels = labels or {}
     measure = w.Dropdown(
-        options=[(labels.get(v, v), v) for v in values], description="Measure"
+        options=[(_label(labels, v), v) for v in values], description="Measure"
     )
-    group = w.Dropdown(options=[(labels.get(g, g), g) for g in groups], description="Group by")
-    table_out = w.Output()
-    plot_out = w.Output()
-    box = w.VBox([w.HBox([measure, group]), table_out, plot_out])
+    group = w.Dropdown(options=[(_label(labels, g), g) for g in groups], description="Group by")
+    table_html, chart = w.HTML(), w.HTML()
+    box = w.VBox([w.HBox([measure, group]), table_html, chart])
 
     def update(_=None):
-        import matplotlib.pyplot as plt
-        from IPython.display import display
-
-        from .privacy import publish
-        from .reporting.figures import get_axes, whiskers
+        from .reporting.figures import get_axes, set_alt_text, whiskers
         from .reporting.palette import NHS_BLUE
 
+        name = _label(labels, measure.value)
+        by = _label(labels, group.value)
         table = group_summary(data, value=measure.value, by=group.value, suppress=suppress)
         box.current_table = table
-        table_out.clear_output(wait=True)
-        with table_out:
-            display(publish(table).round(2) if suppress else table.round(2))
-        plot_out.clear_output(wait=True)
-        with plot_out:
-            ax = get_axes(None, figsize=(7, 3.5))
-            fig = ax.figure
-            shown = table.dropna(subset=["mean"])
-            ax.errorbar(
-                shown["mean"], shown[group.value].astype(str),
-                xerr=whiskers(shown["mean"], shown["ci_low"], shown["ci_high"]),
-                fmt="o", color=NHS_BLUE, capsize=3,
-            )
-            ax.set_xlabel(f"mean {labels.get(measure.value, measure.value)} (95% CI)")
-            ax.set_ylabel(labels.get(group.value, group.value))
-            ax.set_title(f"{labels.get(measure.value, measure.value)} by "
-                         f"{labels.get(group.value, group.value)}"
-                         + (" (groups of 1–7 suppressed)" if suppress else ""))
-            fig.tight_layout()
-            plt.show()
-            plt.close(fig)
+        table_html.value = _table_html(table, suppress=suppress, labels={group.value: by},
+                                       kinds={group.value: "text"},
+                                       caption=f"{name} by {by}")
+        ax = get_axes(None, figsize=(7, 0.4 * len(table) + 1.8), pyplot=False)
+        shown = table.dropna(subset=["mean"])
+        ax.errorbar(shown["mean"], shown[group.value].astype(str),
+                    xerr=whiskers(shown["mean"], shown["ci_low"], shown["ci_high"]),
+                    fmt="o", color=NHS_BLUE, capsize=3)
+        ax.set_xlabel(f"mean {name} (95% CI)")
+        ax.set_ylabel(by)
+        ax.set_title(f"{name} by {by}" + (" (groups of 1–7 suppressed)" if suppress else ""))
+        ax.figure.tight_layout()
+        said = "; ".join(f"{g} {m:.1f}" for g, m in zip(shown[group.value], shown["mean"]))
+        set_alt_text(ax, f"Dot chart of mean {name} with 95% confidence intervals by {by}: "
+                         f"{said or 'no group large enough to show'}.")
+        chart.value = _chart_html(ax)
 
     measure.observe(update, names="value")
     group.observe(update, names="value")
     update()
+    _add_export(box, "group-summary", suppress=suppress,
+                describe=lambda: f"{measure.value}-by-{group.value}")
     return box
+
+
+def _sroi_sliders(base_map: pd.DataFrame, discount_rate, max_rate: float):
+    """The SROI panel's sliders, each at a value of the model; the start-value rule; and the
+    fractions that differ between outcomes (as text)."""
+    import ipywidgets as w
+
+    from .economics import discount_rates
+
+    def start_value(name: str) -> float:
+        """A value the impact map has: the shared one, else the most common (ties: first)."""
+        values = base_map[name].astype(float)
+        counts = values.value_counts(sort=False)
+        return float(counts.idxmax()) if counts.max() > 1 else float(values.iloc[0])
+
+    def step_for(value: float, steps=(0.01, 0.005, 0.001)) -> float:
+        """The coarsest step that has ``value`` on the slider's grid."""
+        for step in steps:
+            if abs(round(value / step) * step - value) < 1e-9:
+                return step
+        return 0.0001
+
+    fractions = (("deadweight", "Deadweight"), ("attribution", "Attribution"),
+                 ("drop_off", "Drop-off"))
+    differs = [f"{label.lower()} {v.min():.0%}–{v.max():.0%}" for name, label in fractions
+               if (v := base_map[name].astype(float)).nunique() > 1]
+    if isinstance(discount_rate, str):
+        table = discount_rates()
+        rate0 = float(table.loc[table["schedule"] == discount_rate, "rate"].iloc[0])
+    else:
+        rate0 = float(discount_rate)
+    style = {"description_width": "110px"}
+    layout = w.Layout(width="380px")
+    sliders = {
+        name: w.FloatSlider(value=start_value(name), min=0.0, max=1.0,
+                            step=step_for(start_value(name)), description=label,
+                            readout_format=".2f", continuous_update=False, style=style,
+                            layout=layout)
+        for name, label in fractions
+    }
+    sliders["discount_rate"] = w.FloatSlider(
+        value=min(rate0, max_rate), min=0.0, max=max_rate,
+        step=step_for(min(rate0, max_rate), (0.0025, 0.0005)),
+        description="Discount rate", readout_format=".2%", continuous_update=False,
+        style=style, layout=layout,
+    )
+    return sliders, start_value, differs
 
 
 def sroi_panel(
@@ -148,7 +276,10 @@ def sroi_panel(
     Moving a fraction slider sets that fraction for **every** outcome (a global override,
     see :func:`wellbeing_lib.economics.apply_overrides`); moving the discount-rate slider
     replaces the schedule with a flat rate. Sliders not yet moved leave the map's own values
-    (each outcome's) in place; "Reset" returns to the map. The ratio text and the waterfall
+    (each outcome's) in place; "Reset" returns to the map.  Each slider starts at a value
+    the model has: the fraction every outcome shares, or - when outcomes differ - the most
+    common one (ties: the first outcome's), the range being shown under the sliders; the
+    discount-rate slider starts at the schedule's first-year rate. The ratio text and the waterfall
     (:func:`wellbeing_lib.economics.plot_sroi_waterfall`) update when a slider is released.
 
     Parameters
@@ -194,63 +325,47 @@ def sroi_panel(
                 "index": index}
     base = ec.sroi(base_map, investment, discount_rate=discount_rate, **settings)
 
-    def start_value(name: str) -> float:
-        values = base_map[name]
-        return float(values.iloc[0]) if values.nunique() == 1 else float(values.mean())
-
-    if isinstance(discount_rate, str):
-        table = ec.discount_rates()
-        rate0 = float(table.loc[table["schedule"] == discount_rate, "rate"].iloc[0])
-    else:
-        rate0 = float(discount_rate)
-    style = {"description_width": "110px"}
-    layout = w.Layout(width="380px")
-    sliders = {
-        name: w.FloatSlider(value=start_value(name), min=0.0, max=1.0, step=0.01,
-                            description=label, readout_format=".2f",
-                            continuous_update=False, style=style, layout=layout)
-        for name, label in (("deadweight", "Deadweight"), ("attribution", "Attribution"),
-                            ("drop_off", "Drop-off"))
-    }
-    sliders["discount_rate"] = w.FloatSlider(
-        value=min(rate0, max_rate), min=0.0, max=max_rate, step=0.0025,
-        description="Discount rate", readout_format=".2%", continuous_update=False,
-        style=style, layout=layout,
-    )
-    reset = w.Button(description="Reset to impact map")
+    sliders, start_value, differs = _sroi_sliders(base_map, discount_rate, max_rate)
+    rate0 = sliders["discount_rate"].value
+    reset = w.Button(description="Reset to impact map", layout=w.Layout(width="auto"))
     ratio_text = w.HTML()
-    plot_out = w.Output()
+    chart = w.HTML()
+    note = ("<small>Until a slider is moved each outcome keeps its own value from the impact "
+            f"map ({'; '.join(differs)}).</small>") if differs else ""
     box = w.VBox([
         w.HBox([sliders["deadweight"], sliders["attribution"]]),
         w.HBox([sliders["drop_off"], sliders["discount_rate"]]),
-        reset, ratio_text, plot_out,
+        reset, ratio_text, chart, w.HTML(note),
     ])
     box.sliders = sliders
     moved: set[str] = set()
     state = {"resetting": False}
 
     def show(result) -> None:
-        import matplotlib.pyplot as plt
-        from IPython import get_ipython
+        import math
+
+        from .reporting.display import format_money
 
         box.current_result = result
+        box.current_table = result.totals
         box.overrides = {k: sliders[k].value for k in sliders if k in moved}
-        what = ", ".join(f"{k} = {v:.3g}" for k, v in box.overrides.items()) or "impact map as given"
-        payback = (f"{result.payback_years:.1f} years" if result.payback_years != float("inf")
+        words = {"deadweight": "deadweight", "attribution": "attribution",
+                 "drop_off": "drop-off", "discount_rate": "discount rate"}
+        what = ", ".join(f"{words[k]} {v:.1%}" for k, v in box.overrides.items())
+        payback = (f"{result.payback_years:.1f} years" if math.isfinite(result.payback_years)
                    else "not within the outcomes' durations")
+        money = format_money([result.total_present_value, result.investment_total,
+                              result.net_present_value]).tolist()
+        ratio = (f"£{result.ratio:.2f} : £1" if math.isfinite(result.ratio)
+                 else "not estimable")
         ratio_text.value = (
-            f"<b>SROI ratio £{result.ratio:.2f} : £1</b> &nbsp; present value "
-            f"£{result.total_present_value:,.0f}, investment £{result.investment_total:,.0f}, "
-            f"net present value £{result.net_present_value:,.0f}, payback {payback}"
-            f"<br><small>{what}</small>"
+            f"<b>SROI ratio {ratio}</b> &nbsp; present value {money[0]}, investment "
+            f"{money[1]}, net present value {money[2]}, payback {payback}"
+            f"<br><small>{what or 'impact map as given'}</small>"
         )
-        if get_ipython() is not None:  # outside a kernel clear_output would print to stdout
-            plot_out.clear_output(wait=True)
-        with plot_out:
-            ax = ec.plot_sroi_waterfall(result, ax=get_axes(None, figsize=(8, 4)))
-            ax.figure.tight_layout()
-            plt.show()
-            plt.close(ax.figure)
+        ax = ec.plot_sroi_waterfall(result, ax=get_axes(None, figsize=(8, 4), pyplot=False))
+        ax.figure.tight_layout()
+        chart.value = _chart_html(ax)
 
     def update(name: str, _change=None) -> None:
         if state["resetting"]:
@@ -269,8 +384,7 @@ def sroi_panel(
         state["resetting"] = True
         try:
             for name, slider in sliders.items():
-                slider.value = (min(rate0, max_rate) if name == "discount_rate"
-                                else start_value(name))
+                slider.value = rate0 if name == "discount_rate" else start_value(name)
         finally:
             state["resetting"] = False
         moved.clear()
@@ -281,6 +395,8 @@ def sroi_panel(
     reset.on_click(on_reset)
     box.reset = on_reset
     show(base)
+    _add_export(box, "sroi", suppress=False,
+                describe=lambda: "-".join(f"{k}-{v:g}" for k, v in box.overrides.items()))
     return box
 
 
@@ -331,14 +447,10 @@ def outcomes_explorer(
         options=list(pd.unique(changes["definition"].astype(str))), description="Definition"
     )
     group = w.Dropdown(options=groups, description="Subgroup")
-    table_out, plot_out = w.Output(), w.Output()
-    box = w.VBox([w.HBox([measure, definition, group]), table_out, plot_out])
+    table_html, chart = w.HTML(), w.HTML()
+    box = w.VBox([w.HBox([measure, definition, group]), table_html, chart])
 
     def update(_=None):
-        import matplotlib.pyplot as plt
-        from IPython.display import display
-
-        from .privacy import publish
         from .reporting.charts import plot_forest
         from .reporting.figures import get_axes
 
@@ -351,25 +463,20 @@ def outcomes_explorer(
             suppress=suppress, id=id,
         )
         box.current_table = table
-        table_out.clear_output(wait=True)
-        with table_out:
-            display(publish(table).round(3) if suppress else table.round(3))
-        plot_out.clear_output(wait=True)
-        with plot_out:
-            ax = get_axes(None, figsize=(7, 0.45 * len(table) + 1.5))
-            fig = ax.figure
-            plot_forest(
-                table, estimate="proportion", ax=ax,
-                title=f"Improved on {measure.value} ({definition.value} change) "
-                      f"by {group.value}",
-            )
-            fig.tight_layout()
-            plt.show()
-            plt.close(fig)
+        title = (f"Improved on {measure.value} ({definition.value} change) by "
+                 f"{_label({}, group.value)}")
+        table_html.value = _table_html(table, suppress=suppress, caption=title)
+        ax = get_axes(None, figsize=(7, 0.45 * len(table) + 1.5), pyplot=False)
+        plot_forest(table, estimate="proportion", ax=ax, title=title,
+                    xlabel="% improved (95% CI)")
+        ax.figure.tight_layout()
+        chart.value = _chart_html(ax)
 
     for control in (measure, definition, group):
         control.observe(update, names="value")
     update()
+    _add_export(box, "outcomes", suppress=suppress,
+                describe=lambda: f"{measure.value}-{definition.value}-by-{group.value}")
     return box
 
 
@@ -428,7 +535,7 @@ def diagnostic_explorer(
     import ipywidgets as w
 
     from .diagnostic import org_profile, plot_org_profile
-    from .reporting.figures import figure_to_base64, get_axes
+    from .reporting.figures import get_axes
 
     require_columns(scores, ["organisation", "element", "completeness_pct", "mean_maturity"])
     profiles = org_profile(scores, min_completeness=min_completeness)
@@ -438,25 +545,25 @@ def diagnostic_explorer(
                           description="Organisation", style={"description_width": "initial"},
                           layout=w.Layout(width="520px"))
     table_html = w.HTML()
-    chart = w.Image(format="png")
+    chart = w.HTML()
     box = w.VBox([dropdown, table_html, chart])
     box.dropdown = dropdown
 
     def update(_=None):
-        import base64
-
         org = dropdown.value
         table = profiles[profiles["organisation"] == org].reset_index(drop=True)
         box.current_table = table
         box.current_organisation = org
-        shown = table.drop(columns="organisation").round(2)
-        table_html.value = shown.to_html(index=False, na_rep="", border=0)
-        ax = get_axes(None, figsize=(8, 0.45 * len(table) + 1.6))
+        table_html.value = _table_html(table.drop(columns="organisation"), suppress=False,
+                                       caption=f"{labels.get(org, org)}: element profile")
+        ax = get_axes(None, figsize=(8, 0.45 * len(table) + 1.6), pyplot=False)
         plot_org_profile(table, ax=ax, scale=scale)
-        chart.value = base64.b64decode(figure_to_base64(ax.figure, dpi=dpi))  # closes it
+        chart.value = _chart_html(ax, dpi=dpi)
 
     dropdown.observe(update, names="value")
     update()
+    _add_export(box, "diagnostic-profile", suppress=False,
+                describe=lambda: str(labels.get(dropdown.value, dropdown.value)))
     return box
 
 
@@ -543,9 +650,10 @@ def theme_explorer(data: pd.DataFrame, mentions: pd.DataFrame, *, groups: list[s
     quotes = exemplar_quotes(texts, mentions, text=text, level=level, n_quotes=n_quotes,
                              random_state=random_state, max_chars=max_chars, codebook=codebook)
     theme_box = w.Dropdown(options=themes, description=level.capitalize())
-    group_box = w.Dropdown(options=[(labels.get(g, g), g) for g in groups], description="Group by")
-    test_text, table_out, plot_out, quote_out = w.HTML(), w.Output(), w.Output(), w.Output()
-    box = w.VBox([w.HBox([theme_box, group_box]), test_text, table_out, plot_out, quote_out])
+    group_box = w.Dropdown(options=[(_label(labels, g), g) for g in groups],
+                           description="Group by")
+    test_text, table_html, chart, quote_html = w.HTML(), w.HTML(), w.HTML(), w.HTML()
+    box = w.VBox([w.HBox([theme_box, group_box]), test_text, table_html, chart, quote_html])
     box.controls = {"theme": theme_box, "group": group_box}
 
     @functools.cache
@@ -560,16 +668,12 @@ def theme_explorer(data: pd.DataFrame, mentions: pd.DataFrame, *, groups: list[s
         return freq, tests
 
     def update(_=None):
-        import matplotlib.pyplot as plt
-        from IPython import get_ipython
-        from IPython.display import display
-
-        from .privacy import publish
         from .reporting.charts import plot_proportions
+        from .reporting.display import format_p, present
         from .reporting.figures import get_axes
 
         theme, group = theme_box.value, group_box.value
-        name = labels.get(group, group)
+        name = _label(labels, group)
         freq, tests = tables(group)
         table = freq[freq[level] == theme].reset_index(drop=True)
         box.current_table = table
@@ -578,40 +682,43 @@ def theme_explorer(data: pd.DataFrame, mentions: pd.DataFrame, *, groups: list[s
         if tests is None:
             test_text.value = f"<i>Only one {name} category: no comparison.</i>"
         else:
-            p, p_adj = row["p_value"].iloc[0], row["p_adjusted"].iloc[0]
+            p, p_adj = format_p(row[["p_value", "p_adjusted"]].iloc[0].tolist()).tolist()
+            equals = [v if v.startswith("<") else f"= {v}" for v in (p, p_adj)]
             test_text.value = (
-                f"<b>{theme}</b> by {name}: {row['test'].iloc[0]} test p = {p:.3g}, "
-                f"Holm-adjusted over {len(themes)} {level}s p = {p_adj:.3g}"
-                if pd.notna(p) else f"<b>{theme}</b> by {name}: no variation to test")
+                f"<b>{_html.escape(str(theme))}</b> by {_html.escape(str(name))}: "
+                f"{row['test'].iloc[0]} test p {equals[0]}, Holm-adjusted over "
+                f"{len(themes)} {level}s p {equals[1]}"
+                if pd.notna(row["p_value"].iloc[0])
+                else f"<b>{_html.escape(str(theme))}</b> by {name}: no variation to test")
         chosen = quotes[quotes[level] == theme]
         chosen = chosen.merge(data[[respondent, group]], on=respondent, how="left")
         box.current_quotes = chosen[[level, "rank", respondent, group, "quote"]]  # merge: 0..n-1
-        in_kernel = get_ipython() is not None  # outside a kernel, output would go to stdout
-        show = display if in_kernel else (lambda *_: None)
-        for out in (table_out, plot_out, quote_out) if in_kernel else ():
-            out.clear_output(wait=True)
-        with table_out:
-            show((publish(table) if suppress else table).round(1))
-        with plot_out:
-            ax = get_axes(None, figsize=(max(6.0, 0.9 * len(table) + 2), 3.8))
-            bars = table.assign(proportion=table["percent"] / 100,
-                                low=table["ci_low"] / 100, high=table["ci_high"] / 100)
-            bars[group] = bars[group].astype(str)
-            plot_proportions(bars, x=group, y="proportion", ci_low="low", ci_high="high",
-                             ax=ax, xlabel=name, ylabel="% of respondents mentioning",
-                             title=f"{theme}: % of respondents by {name}"
-                                   + (" (1–7 suppressed: *)" if suppress else ""))
-            ax.figure.tight_layout()
-            box.current_axes = ax
-            if in_kernel:
-                plt.show()
-            plt.close(ax.figure)
-        with quote_out:
-            show(box.current_quotes[["rank", group, "quote"]])
+        table_html.value = _table_html(
+            table, suppress=suppress, labels={group: name}, kinds={group: "text"},
+            caption=f"{theme}: respondents mentioning it, by {name}",
+            note="Counts of 1–7 withheld (*), others rounded to the nearest 5." if suppress
+            else None)
+        ax = get_axes(None, figsize=(max(6.0, 0.9 * len(table) + 2), 3.8), pyplot=False)
+        bars = table.assign(proportion=table["percent"] / 100,
+                            low=table["ci_low"] / 100, high=table["ci_high"] / 100)
+        bars[group] = bars[group].astype(str)
+        plot_proportions(bars, x=group, y="proportion", ci_low="low", ci_high="high",
+                         ax=ax, xlabel=name, ylabel="% of respondents mentioning",
+                         title=f"{theme}: % of respondents by {name}"
+                               + (" (1–7 suppressed: *)" if suppress else ""))
+        ax.figure.tight_layout()
+        box.current_axes = ax
+        chart.value = _chart_html(ax)
+        shown = box.current_quotes[["rank", group, "quote"]]
+        quote_html.value = (present(shown, labels={group: name}, kinds={group: "text"},
+                                    caption="Example answers (personal details redacted)")
+                            ._repr_html_() if len(shown) else "")
 
     theme_box.observe(update, names="value")
     group_box.observe(update, names="value")
     update()
+    _add_export(box, "themes", suppress=suppress,
+                describe=lambda: f"{theme_box.value}-by-{group_box.value}")
     return box
 
 
@@ -655,12 +762,10 @@ def monitoring_explorer(overall, *, by_practice=None, dpi: int = 80):
          measure practice     variation
     0  referrals        B  neutral_high
     """
-    import base64
-
     import ipywidgets as w
 
     from .monitoring import plot_spc
-    from .reporting.figures import figure_to_base64, get_axes
+    from .reporting.figures import get_axes
 
     labels = dict(zip(overall.definitions["measure"], overall.definitions["label"]))
     measure = w.Dropdown(options=[(label, m) for m, label in labels.items()],
@@ -673,35 +778,41 @@ def monitoring_explorer(overall, *, by_practice=None, dpi: int = 80):
                           layout=w.Layout(width="300px"))
     reading = w.HTML()
     table_html = w.HTML()
-    image = w.Image(format="png")
+    image = w.HTML()
     box = w.VBox([w.HBox([measure, practice] if practices else [measure]), reading, image,
                   table_html])
     box.measure, box.practice = measure, practice
 
+    per_practice = set(by_practice.charts) if by_practice is not None else set()
+
     def update(_=None):
-        source = overall if practice.value == "All practices" else by_practice
+        # a measure charted only for the whole programme: the practice choice does not apply
+        practice.disabled = measure.value not in per_practice
+        whole = practice.value == "All practices" or practice.disabled
+        source = overall if whole else by_practice
         chart = source.chart(measure.value)
         icons = source.icons[source.icons["measure"] == measure.value]
         series = None
-        if chart.group is not None:
+        if chart.group is not None and not whole:
             series = practice.value
             icons = icons[icons[chart.group] == series]
         table = icons.reset_index(drop=True)
         box.current_table = table
         box.current_reading = table["reading"].iloc[0] if len(table) else ""
-        reading.value = f"<p>{box.current_reading}</p>"
-        shown = table.drop(columns="reading")
-        numbers = shown.select_dtypes("number").columns
-        shown[numbers] = shown[numbers].round(2)
-        table_html.value = shown.to_html(index=False, border=0, na_rep="")
-        ax = get_axes(None, figsize=(9, 4.5))
+        if practice.disabled and practice.value != "All practices":
+            box.current_reading += " (This measure is charted for all practices only.)"
+        reading.value = f"<p>{_html.escape(box.current_reading)}</p>"
+        table_html.value = _table_html(table.drop(columns="reading"), suppress=False)
+        ax = get_axes(None, figsize=(9, 4.5), pyplot=False)
         title = labels[measure.value] + ("" if series is None else f": {series}")
         plot_spc(chart, series=series, ax=ax, title=title, ylabel=labels[measure.value])
-        image.value = base64.b64decode(figure_to_base64(ax.figure, dpi=dpi))  # closes it
+        image.value = _chart_html(ax, dpi=dpi)
 
     measure.observe(update, names="value")
     practice.observe(update, names="value")
     update()
+    _add_export(box, "monitoring", suppress=False,
+                describe=lambda: f"{measure.value}-{practice.value}")
     return box
 
 

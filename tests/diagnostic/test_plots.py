@@ -58,3 +58,24 @@ def test_plots_draw_on_the_given_axes(bundled, bundled_tri):
     assert ax.get_yticklabels()[0].get_text() == "Personal health and wellbeing"
     with pytest.raises(ValueError, match="one organisation"):
         dg.plot_org_profile(dg.org_profile(bundled["scores"]))
+
+
+def test_status_colours_are_colour_blind_safe_and_charts_are_described(bundled, bundled_tri):
+    """Staging and convergence colours stay apart under simulated deuteranopia and protanopia
+    (CIEDE2000 >= 10, reporting.colour_vision); the maturity scale is cividis; every chart
+    has an alt text made from its data."""
+    from wellbeing_lib.reporting.colour_vision import check_palette
+    from wellbeing_lib.reporting.figures import alt_text
+
+    check_palette(list(dg.CODE_COLOURS.values()), name="convergence codes")
+    check_palette(list(dg.STAGING_COLOURS.values()), name="staging statuses")
+    fig, axes = plt.subplots(1, 3)
+    ax = dg.plot_diagnostic_heatmap(bundled["scores"], ax=axes[0])
+    assert ax.images[0].get_cmap().name == "cividis"
+    assert "system median is highest for" in alt_text(ax)
+    ax = dg.plot_convergence(bundled_tri, ax=axes[1])
+    text = alt_text(ax)
+    assert text.startswith("Grid of 14 organisations by 7 framework elements")
+    assert "5 dissonance" in text
+    prof = dg.org_profile(bundled["scores"], HV08)
+    assert "above the median in" in alt_text(dg.plot_org_profile(prof, ax=axes[2]))

@@ -9,7 +9,7 @@ import pytest
 from wellbeing_lib.errors import InvalidValueError
 from wellbeing_lib.privacy import SCAN_COLUMNS, publish, scan_reports
 from wellbeing_lib.reporting import write_excel
-from wellbeing_lib.reporting.notebooks import list_notebooks, run_notebooks
+from wellbeing_lib.reporting.notebooks import list_notebooks
 
 
 def problems(found: pd.DataFrame) -> list:
@@ -55,13 +55,8 @@ def test_a_missing_path_is_named(tmp_path):
 
 
 # ============================================================= what the demo writes
-@pytest.fixture(scope="session")
-def demo_reports(tmp_path_factory):
-    """Every notebook run once, as ``wellbeing demo`` runs them, into a scratch folder."""
-    out = tmp_path_factory.mktemp("demo_reports")
-    runs = run_notebooks(out_dir=out, progress=False)
-    assert (runs["status"] == "ok").all(), runs[["notebook", "error"]].to_string()
-    return out
+# demo_reports: every notebook run once, as ``wellbeing demo`` runs them (tests/conftest.py,
+# shared with the board-report checks in tests/reporting/test_demo_reports.py)
 
 
 def test_no_report_the_demo_writes_publishes_a_small_count(demo_reports):
@@ -73,7 +68,10 @@ def test_no_report_the_demo_writes_publishes_a_small_count(demo_reports):
 
 
 def test_not_for_publication_outputs_stay_out_of_the_reports(demo_reports):
-    page = (demo_reports / "03_social_prescribing_outcomes.html").read_text(encoding="utf-8")
-    assert "NOT FOR PUBLICATION" in page  # the code says what was left out...
-    assert "C-f8fc108cbce9" not in page  # ...and the client it lists is not in the report
-    assert "follow-up without baseline" not in page
+    analyst = (demo_reports / "03_social_prescribing_outcomes-analyst.html").read_text(
+        encoding="utf-8")
+    assert "NOT FOR PUBLICATION" in analyst  # the code says what was left out...
+    board = (demo_reports / "03_social_prescribing_outcomes.html").read_text(encoding="utf-8")
+    for page in (analyst, board):
+        assert "C-f8fc108cbce9" not in page  # ...and the client it lists is not in a report
+        assert "follow-up without baseline" not in page

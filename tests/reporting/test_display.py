@@ -87,3 +87,30 @@ def test_prose_and_key_findings_print_and_render():
         key_findings([])
     with pytest.raises(TypeError):
         say(3)
+
+
+def test_intervals_read_like_their_estimate_and_booleans_as_yes_no():
+    t = present(pd.DataFrame({"group": ["A"], "n": [17], "N": [20], "proportion": [0.85],
+                              "ci_low": [0.64], "ci_high": [0.95], "kappa": [0.8],
+                              "kappa_ci_low": [0.6], "kappa_ci_high": [1.0],
+                              "significant": [True]}))
+    shown = t.to_frame().iloc[0].tolist()
+    assert shown == ["A", "17", "20", "85.0%", "64.0%", "95.0%", "0.800", "0.600", "1.000",
+                     "yes"]
+
+
+def test_money_is_costs_and_values_of_money_not_every_value():
+    assert column_kind("cost_per_client") == ("money", 0)
+    assert column_kind("present_value") == ("money", 0)
+    assert column_kind("price_year", pd.Series(["2024/25"])) == ("text", None)
+    assert column_kind("latest_value", pd.Series([12.5]))[0] == "number"
+    assert column_kind("value", pd.Series([3, 4]))[0] == "count"
+
+
+def test_one_figure_for_a_sentence():
+    from wellbeing_lib.reporting.story import interval, money, number, percent
+
+    assert number(-1234.5) == "−1,234.50" and number(0.7964, 3) == "0.796"
+    assert percent(0.851) == "85.1%" and percent(54.0, proportion=False) == "54.0%"
+    assert money(-109248.0) == "−£109,248"
+    assert interval(0.825, 0.874, "proportion") == "82.5% to 87.4%"

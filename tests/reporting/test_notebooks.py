@@ -36,10 +36,13 @@ def test_run_notebooks_passes_data_and_out_dirs_and_keeps_source(tmp_path):
     before = nb_path.read_bytes()
     table = run_notebooks([nb_path], data_dir=data, out_dir=out, progress=False)
     assert table["status"].tolist() == ["ok"]
-    html = (out / "demo.html").read_text()
-    assert "<html" in html and "input.csv" in html
-    assert (out / "sum.xlsx").exists()
-    assert table.loc[0, "outputs"] == ("demo.html", "sum.xlsx")  # what this run wrote
+    analyst = (out / "demo-analyst.html").read_text()
+    assert "<html" in analyst and "input.csv" in analyst  # the analyst version has the code
+    board = (out / "demo.html").read_text()
+    assert "<html" in board and "input.csv" not in board  # the board version has none
+    assert (out / "sum.xlsx").exists() and (out / "demo.docx").exists()
+    # what this run wrote, the board report first
+    assert table.loc[0, "outputs"] == ("demo.html", "demo-analyst.html", "demo.docx", "sum.xlsx")
     assert nb_path.read_bytes() == before  # the committed notebook is never modified
 
 
@@ -57,12 +60,31 @@ def test_failing_notebook_writes_html_with_the_reason_on_top_and_one_plain_line(
     assert reason == ("cell 2: MissingColumnError: required column missing in clients.csv, "
                       "column 'practice'")
     assert "\x1b" not in reason and "\n" not in reason and "Traceback" not in reason
-    html = (tmp_path / "r" / "bad.html").read_text()
+    html = (tmp_path / "r" / "bad-analyst.html").read_text()
     body = html.index("<main")
     top = html.index("This report is incomplete", body)
     assert top < html.index("jp-CodeCell", body)  # the reason comes before the first cell
     assert "never reached" in html  # the source is there; no output past the failure
-    assert table.loc[0, "outputs"] == ("bad.html",)
+    board = (tmp_path / "r" / "bad.html").read_text()
+    assert "This report is incomplete" in board and "Traceback" not in board
+    assert table.loc[0, "outputs"] == ("bad.html", "bad-analyst.html", "bad.docx")
+
+
+def test_committed_outputs_never_reach_a_report_of_a_failed_run(tmp_path):
+    # a notebook saved with the bundled data's results: a run that stops at cell 2 must not
+    # show cell 3's committed output (it would read as the user's result)
+    nb_path = _notebook(tmp_path / "saved.ipynb", [
+        "x = 1", "raise ValueError('your file is broken')", "print('computed')"])
+    nb = nbformat.read(nb_path, as_version=4)
+    nb.cells[2].outputs = [nbformat.v4.new_output("stream", name="stdout",
+                                                   text="BUNDLED RESULT 85.1%\n")]
+    nb.cells[2].execution_count = 3
+    nbformat.write(nb, nb_path)
+    table = run_notebooks([nb_path], out_dir=tmp_path / "r", progress=False)
+    assert table["status"].tolist() == ["failed"]
+    for name in ("saved.html", "saved-analyst.html"):
+        assert "BUNDLED RESULT" not in (tmp_path / "r" / name).read_text()
+    assert "BUNDLED RESULT" in nb_path.read_text()  # the committed notebook is untouched
 
 
 def test_a_stalled_cell_is_stopped_fast_with_a_message(tmp_path):
@@ -152,3 +174,33 @@ def test_kernel_waits_are_bounded_apart_from_cells(monkeypatch, tmp_path):
     assert captured["timeout"] == 7 and captured["startup_timeout"] == 7
     assert captured["timeout_func"](None) == 300
     assert captured["shutdown_kernel"] == "immediate"
+
+
+def test_charts_carry_their_alt_text_into_every_report(tmp_path):
+    """The kernels the runner starts give each figure's PNG its alt text (even after
+    ``%matplotlib inline``) without changing execution counts; every report shows it."""
+    import docx
+
+    from wellbeing_lib.reporting.word import picture_descriptions
+
+    nb_path = _notebook(tmp_path / "alt.ipynb", [
+        "%matplotlib inline\nimport matplotlib.pyplot as plt\n"
+        "from wellbeing_lib.reporting import set_alt_text",
+        "fig, ax = plt.subplots(figsize=(2, 1)); ax.plot([1, 3]); ax.set_title('Rising')",
+        "fig, ax = plt.subplots(figsize=(2, 1)); ax.bar(['a'], [2])\n"
+        "_ = set_alt_text(ax, 'One bar of height 2.')",
+    ])
+    table = run_notebooks([nb_path], out_dir=tmp_path / "r", progress=False)
+    assert table["status"].tolist() == ["ok"]
+    for stem in ("alt", "alt-analyst"):
+        html = (tmp_path / "r" / f"{stem}.html").read_text()
+        assert 'alt="Chart: Rising."' in html and 'alt="One bar of height 2."' in html
+    assert picture_descriptions(tmp_path / "r" / "alt.docx") == ["Chart: Rising.",
+                                                                  "One bar of height 2."]
+    assert docx.Document(tmp_path / "r" / "alt.docx").paragraphs[0].text == "alt"
+
+
+def test_enable_alt_text_outside_a_kernel_does_nothing():
+    from wellbeing_lib.reporting import enable_alt_text
+
+    assert enable_alt_text() is False

@@ -411,3 +411,13 @@ def test_binary_alpha_matches_krippendorff_alpha_per_variable_and_pooled():
         binary_alpha([[[1, 0], [1, 1]]])
     with pytest.raises(ValueError, match="n_boot"):
         binary_alpha(counts, n_boot=-1)
+
+
+def test_kappa_interval_is_truncated_to_kappas_range():
+    """A Wald interval past 1 (kappa ± z·SE) is cut at 1: kappa cannot exceed it."""
+    from wellbeing_lib.stats import cohens_kappa_table
+
+    res = cohens_kappa_table([[40, 1], [0, 9]]).iloc[0]
+    assert res["kappa"] + 1.959964 * res["se"] > 1  # the untruncated upper limit
+    assert res["ci_high"] == 1.0
+    assert res["ci_low"] == pytest.approx(res["kappa"] - 1.959964 * res["se"], rel=1e-6)

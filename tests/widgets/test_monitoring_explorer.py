@@ -39,3 +39,23 @@ def test_monitoring_explorer_follows_the_dropdowns():
     assert table.loc[0, "latest_value"] == expected
     assert explorer.current_reading.startswith("% followed up, Practice K: mean")
     assert len(explorer.children[2].value) > 1000  # the chart's PNG bytes
+
+
+def test_a_measure_charted_for_all_practices_only_switches_the_practice_choice_off():
+    from wellbeing_lib.widgets import monitoring_explorer
+
+    clients = wb.load_dataset("social_prescribing_clients")
+    measures = wb.load_dataset("social_prescribing_measures")
+    service = wb.load_dataset("social_prescribing_service_use")
+    overall = mo.monitor(mo.programme_feeds(clients, measures=measures, service_use=service))
+    per_practice = mo.monitor(mo.programme_feeds(clients, measures=measures, by="practice"))
+    only_overall = sorted(set(overall.charts) - set(per_practice.charts))
+    assert only_overall  # e.g. the change in GP appointments
+    explorer = monitoring_explorer(overall, by_practice=per_practice)
+    explorer.practice.value = "Practice K"
+    explorer.measure.value = only_overall[0]
+    assert explorer.practice.disabled
+    assert explorer.current_reading.endswith("(This measure is charted for all practices only.)")
+    explorer.measure.value = "referrals"
+    assert not explorer.practice.disabled
+    assert explorer.current_table["practice"].tolist() == ["Practice K"]

@@ -17,20 +17,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..reporting.figures import get_axes
+from ..reporting.figures import get_axes, set_alt_text
 from ..reporting.palette import (
     MATURITY_CMAP,
     NHS_BLACK,
     NHS_BLUE,
-    NHS_GREEN,
     NHS_GREY_3,
-    NHS_LIGHT_GREEN,
     NHS_MID_GREY,
-    NHS_ORANGE,
     NHS_PALE_GREY,
-    NHS_RED,
-    NHS_WARM_YELLOW,
-    WHITE,
+    OI_BLUE,
+    OI_ORANGE,
+    OI_SKY_BLUE,
+    OI_VERMILLION,
+    text_colour_on,
 )
 from ..validation import check_allowed, check_numeric, require_columns
 from ._common import _EPS
@@ -49,13 +48,21 @@ __all__ = [
     "STAGING_COLOURS",
 ]
 
-#: colours of the convergence codes (NHS identity palette) and the letter shown in each cell
-CODE_COLOURS = {"agreement": NHS_GREEN, "partial agreement": NHS_LIGHT_GREEN,
-                "silence": NHS_PALE_GREY, "dissonance": NHS_RED}
+#: colours of the convergence codes (Okabe–Ito, colour-blind safe: blue agreement, sky blue
+#: partial agreement, grey silence, vermillion dissonance) and the letter shown in each cell
+CODE_COLOURS = {"agreement": OI_BLUE, "partial agreement": OI_SKY_BLUE,
+                "silence": NHS_PALE_GREY, "dissonance": OI_VERMILLION}
 CODE_LETTERS = {"agreement": "A", "partial agreement": "P", "silence": "S", "dissonance": "D"}
-#: colours of the staging statuses of :func:`plot_staging`
-STAGING_COLOURS = {"on time": NHS_GREEN, "late": NHS_ORANGE, "in progress": NHS_WARM_YELLOW,
-                   "not started": NHS_RED, "not yet due": NHS_PALE_GREY, "no date": NHS_MID_GREY}
+#: colours of the staging statuses of :func:`plot_staging` (Okabe–Ito and greys, colour-blind
+#: safe; each status is also named in the legend)
+STAGING_COLOURS = {"on time": OI_BLUE, "late": OI_ORANGE, "in progress": OI_SKY_BLUE,
+                   "not started": OI_VERMILLION, "not yet due": NHS_PALE_GREY,
+                   "no date": NHS_MID_GREY}
+
+
+def _counts_sentence(values: pd.Series, order) -> str:
+    counts = values.value_counts()
+    return ", ".join(f"{int(counts[k])} {k}" for k in order if counts.get(k, 0))
 
 
 def _short_labels(names, labels) -> list[str]:
@@ -71,8 +78,9 @@ def plot_staging(progress: pd.DataFrame, *, ax=None, title="Diagnostic staging: 
     """Organisation x element grid coloured by staging status (from :func:`staging_progress`).
 
     Each cell is one element of one organisation, coloured by ``status``
-    (on time green, late amber, in progress yellow, not started red, not yet due
-    grey); late and overdue cells show their ``days_late``.  Columns are the
+    (on time blue, late orange, in progress sky blue, not started vermillion, not yet due
+    pale grey, no date grey: colour-blind safe); late and overdue cells show their
+    ``days_late``.  Columns are the
     elements in planned order, labelled with their planned month.
 
     Parameters
@@ -131,12 +139,16 @@ def plot_staging(progress: pd.DataFrame, *, ax=None, title="Diagnostic staging: 
         show &= progress["days_late"].notna()
         pos_o = progress["organisation"].map({o: i for i, o in enumerate(orgs)})
         pos_e = progress["element"].map({e: i for i, e in enumerate(els)})
-        for y, x, d in zip(pos_o[show], pos_e[show], progress.loc[show, "days_late"]):
-            ax.text(x, y, f"{int(d)}d", ha="center", va="center", fontsize=7)
+        inks = progress.loc[show, "status"].map(lambda st: text_colour_on(STAGING_COLOURS[st]))
+        for y, x, d, ink in zip(pos_o[show], pos_e[show], progress.loc[show, "days_late"], inks):
+            ax.text(x, y, f"{int(d)}d", ha="center", va="center", fontsize=8, color=ink)
     present = [s for s in STAGING_STATUSES if (progress["status"] == s).any()]
     ax.legend(handles=[Patch(color=STAGING_COLOURS[s], label=s) for s in present],
-              loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False,
-              title="status", title_fontsize=8)
+              loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9, frameon=False,
+              title="status", title_fontsize=9)
+    set_alt_text(ax, f"Grid of {len(orgs)} organisations by {len(els)} framework elements, "
+                     "each cell coloured by staging status: "
+                     f"{_counts_sentence(progress['status'], STAGING_STATUSES)}.")
     return ax
 
 
@@ -145,9 +157,9 @@ def plot_convergence(triangulation: pd.DataFrame, *, ax=None, labels=None,
                      annotate=True):
     """Organisation x element matrix coloured by convergence code (from :func:`triangulate`).
 
-    Agreement green, partial agreement light green, silence grey, dissonance red;
-    each cell also carries the code's letter (A, P, S, D) so the chart reads in
-    black and white.
+    Agreement blue, partial agreement sky blue, silence grey, dissonance vermillion
+    (colour-blind safe); each cell also carries the code's letter (A, P, S, D) so the
+    chart reads in black and white.
 
     Parameters
     ----------
@@ -205,12 +217,15 @@ def plot_convergence(triangulation: pd.DataFrame, *, ax=None, labels=None,
             for x in range(len(els)):
                 if not np.isnan(values[y, x]):
                     code = CONVERGENCE_CODES[int(values[y, x])]
-                    ax.text(x, y, CODE_LETTERS[code], ha="center", va="center", fontsize=7,
-                            color=WHITE if code == "dissonance" else NHS_BLACK)
+                    ax.text(x, y, CODE_LETTERS[code], ha="center", va="center", fontsize=8,
+                            color=text_colour_on(CODE_COLOURS[code]))
     ax.legend(handles=[Patch(color=CODE_COLOURS[c], label=f"{CODE_LETTERS[c]} {c}")
                        for c in CONVERGENCE_CODES],
-              loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False,
-              title="code", title_fontsize=8)
+              loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9, frameon=False,
+              title="code", title_fontsize=9)
+    set_alt_text(ax, f"Grid of {len(orgs)} organisations by {len(els)} framework elements, "
+                     "each cell coloured and lettered by how the three sources agree: "
+                     f"{_counts_sentence(triangulation['code'], CONVERGENCE_CODES)}.")
     return ax
 
 
@@ -221,8 +236,9 @@ def plot_diagnostic_heatmap(scores: pd.DataFrame, *, ax=None, labels=None, scale
 
     Cells with less than ``min_completeness`` % of the element's questions answered
     are shown grey with a dash (the system view leaves them out too, see
-    :func:`system_summary`).  Colours run from red (lowest level of the scale)
-    through yellow to green (highest).
+    :func:`system_summary`).  Colours run from dark blue (lowest level of the scale)
+    to yellow (highest) on the cividis scale, readable with any colour vision; each
+    mean is written in its cell in black or white, whichever contrasts more.
 
     Parameters
     ----------
@@ -287,13 +303,19 @@ def plot_diagnostic_heatmap(scores: pd.DataFrame, *, ax=None, labels=None, scale
     bar.ax.tick_params(labelsize=7)
     bar.set_label("mean maturity", fontsize=8)
     if annotate:
-        span = hi - lo
         for y in range(matrix.shape[0]):
             for x in range(matrix.shape[1]):
                 v = matrix[y, x]
-                dark = not np.isnan(v) and (v < lo + 0.15 * span or v > hi - 0.2 * span)
+                ink = NHS_BLACK if np.isnan(v) else text_colour_on(image.to_rgba(v))
                 ax.text(x, y, "–" if np.isnan(v) else f"{v:.2f}", ha="center",
-                        va="center", fontsize=7, color=WHITE if dark else NHS_BLACK)
+                        va="center", fontsize=8, color=ink)
+    known = median.dropna()
+    set_alt_text(ax, f"Heatmap of mean maturity ({lo:g} to {hi:g}) for {len(orgs)} "
+                     f"organisations by {len(els)} framework elements, with the system median "
+                     "as the last row"
+                     + (f"; the system median is highest for {_sheet_name(known.idxmax())} "
+                        f"({known.max():.2f}) and lowest for {_sheet_name(known.idxmin())} "
+                        f"({known.min():.2f})" if len(known) else "") + ".")
     return ax
 
 
@@ -359,8 +381,13 @@ def plot_org_profile(profile: pd.DataFrame, *, ax=None, scale=None, title=None):
     ax.set_title(title or f"{orgs[0]}: element profile against the system", fontsize=10)
     ax.grid(axis="x", color=NHS_PALE_GREY)
     ax.set_axisbelow(True)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=7,
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=9,
               frameon=False)
+    above = p.loc[p["position"] == "above the system median", "element"]
+    below = p.loc[p["position"] == "below the system median", "element"]
+    set_alt_text(ax, f"Dot chart of {orgs[0]}'s mean maturity in {len(p)} framework elements "
+                     "against the system median and middle half: above the median in "
+                     f"{len(above)}, below it in {len(below)}.")
     return ax
 
 

@@ -27,15 +27,18 @@ from ..errors import InvalidValueError
 from ..io import read_table
 from ..privacy import publish, suppress_rows
 from ..reporting.excel import (
+    apply_number_formats,
     colour_scale_rule,
     fit_widths,
+    number_formats,
+    print_setup,
     style_header,
     table_rows,
     text_fill_rule,
 )
 from ..reporting.figures import figure_to_base64, get_axes
 from ..reporting.html import RawHTML, html_page, write_html
-from ..reporting.palette import FLAG_FILL, NHS_BLACK, WHITE
+from ..reporting.palette import FLAG_FILL, text_colour_on
 from ..validation import require_columns
 from ._common import _slug
 from .answers import Diagnostic, read_diagnostic_csv
@@ -100,7 +103,7 @@ def _write_report_xlsx(sheets: dict, path: Path, *, maturity=None, codes=None, f
                        scale_range=(0.0, 4.0)) -> Path:
     """Write report sheets: NHS-blue frozen header, fitted widths, filters, conditional colour.
 
-    ``maturity``: {sheet: [columns]} coloured red-yellow-green over ``scale_range``;
+    ``maturity``: {sheet: [columns]} coloured orange-white-blue over ``scale_range``;
     ``codes``: {sheet: [columns]} coloured by convergence code; ``flags``: {sheet:
     {text: colour}} applied to every cell of the sheet's body that equals the text.
     """
@@ -120,6 +123,8 @@ def _write_report_xlsx(sheets: dict, path: Path, *, maturity=None, codes=None, f
         style_header(ws[1])
         ws.freeze_panes = "A2"
         fit_widths(ws, frame, cap=70, wrap_over=70)
+        apply_number_formats(ws, frame, number_formats(frame))
+        print_setup(ws)
         n = len(frame)
         last = n + 1
         if n:
@@ -135,7 +140,7 @@ def _write_report_xlsx(sheets: dict, path: Path, *, maturity=None, codes=None, f
                     for code, colour in CODE_COLOURS.items():
                         ws.conditional_formatting.add(f"{letter}2:{letter}{last}", text_fill_rule(
                             code, colour,
-                            font_colour=WHITE if code == "dissonance" else NHS_BLACK))
+                            font_colour=text_colour_on(colour)))
             for text, colour in flags.get(name, {}).items():
                 ws.conditional_formatting.add(
                     f"A2:{get_column_letter(len(columns))}{last}", text_fill_rule(text, colour))
@@ -395,7 +400,7 @@ def _about(ctx: _ReportInputs, organisation: str | None) -> pd.DataFrame:
                   ("organisation code", ctx.codes.get(organisation, ""))]
     n_orgs = ctx.scores["organisation"].nunique()
     items += [
-        ("organisations in the system view", str(n_orgs)),
+        ("organisations in the system view", int(n_orgs)),  # a number, not text
         ("maturity scale", "; ".join(f"{p:g} {lab}" for p, lab in
                                      zip(ctx.scale["points"], ctx.scale["label"]))),
         ("system view", f"element scores with at least {th['min_completeness']:g}% of questions "
@@ -405,7 +410,7 @@ def _about(ctx: _ReportInputs, organisation: str | None) -> pd.DataFrame:
         ("peer learning", f"an organisation at least {th['variation_threshold']:g} points above "
                           "the median, paired with those that far below it"),
         ("triangulation rules", ", ".join(f"{k}={v}" for k, v in ctx.rules.items())),
-        ("staff survey year", str(ctx.settings["year"] or "each organisation's latest")),
+        ("staff survey year", ctx.settings["year"] or "each organisation's latest"),
         ("survey quartile rule", ctx.settings["quartile_rule"]),
         ("evidence focus groups", "; ".join(ctx.settings["focus_groups"]) or "none"),
         ("sources", ELEMENT_SOURCE + ". " + _TRIANGULATION_SOURCE + ". Element-survey map: "
@@ -570,7 +575,7 @@ def write_org_reports(
     *Staff survey* (:func:`survey_position`, responses suppressed), *Staff
     networks* and *About* (rules, sources, caveats).  Every sheet has a frozen
     NHS-blue header, fitted column widths and a filter; maturity columns are
-    coloured red-yellow-green by conditional formatting, convergence codes by
+    coloured orange-white-blue by conditional formatting, convergence codes by
     code, and "no" cells of the coverage sheet light red.
 
     **HTML** (``<code>_diagnostic_report.html``): positives and gaps first,
@@ -946,6 +951,9 @@ def _system_html(ctx: _ReportInputs, themes: pd.DataFrame, by_element: pd.DataFr
         ("System picture", [heatmap, ctx.summary.elements.round(2)]),
         ("About this report", [list(REPORT_CAVEATS)]),
     ]
+    if labels:  # the charts show codes: a key to them
+        sections.insert(-1, ("Key to organisation codes", [pd.DataFrame(
+            {"code": list(labels.values()), "organisation": list(labels.keys())})]))
     subtitle = f"{n_orgs} organisations"
     if ctx.diag is not None:
         done = int(ctx.diag.completeness["complete"].sum())

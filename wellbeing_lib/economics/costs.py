@@ -21,10 +21,12 @@ import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import narwhals as nw
 import numpy as np
 import pandas as pd
 
 from ..errors import DataError, DuplicateKeyError, InvalidValueError
+from ..frames import as_frame, is_lazy, is_pandas, planned
 from ..io import load_reference_table
 from ..validation import (
     check_not_empty,
@@ -197,6 +199,31 @@ def _checked_counts(data: pd.DataFrame, services: list, ids: list, missing: str)
     return values
 
 
+def _mapped_items(data, services: list, unit_costs: dict, costs) -> tuple[list, pd.DataFrame]:
+    """The unit-cost item of each count column and their rows of the cost table."""
+    table = load_reference_table(UNIT_COST_FILE) if costs is None else _validate_cost_table(costs)
+    table_name = UNIT_COST_FILE if costs is None else (source_of(costs) or "the unit cost table")
+    lookup = table.set_index("item")
+    items = []
+    for col in services:
+        item = unit_costs.get(col, col)
+        if item not in lookup.index:
+            problem = (
+                f"unit_costs names an unknown item '{item}'"
+                if col in unit_costs
+                else "no unit cost mapped for this column"
+            )
+            raise InvalidValueError(
+                problem,
+                file=source_of(data),
+                column=col,
+                expected="an item of " + table_name + ": " + ", ".join(map(str, lookup.index)),
+                found=[item],
+            )
+        items.append(item)
+    return items, lookup.loc[items]
+
+
 def cost_service_use(
     data: pd.DataFrame,
     services: str | Iterable[str] | None = None,
@@ -212,7 +239,10 @@ def cost_service_use(
     ----------
     data : DataFrame
         One row per person (or per person × period), with one column of counts per service
-        (e.g. number of GP visits). Not modified.
+        (e.g. number of GP visits). Not modified.  Any backend of
+        :mod:`wellbeing_lib.frames`: the costed table comes back in it (lazily for a lazy
+        one; there ``id`` is needed, and the rows are in no particular order), the total
+        is one aggregate.
     services : str or list of str, optional
         The count columns (one per service). Defaults to the keys of ``unit_costs``.
     unit_costs : dict, optional
@@ -287,29 +317,15 @@ def cost_service_use(
     services = [services] if isinstance(services, str) else list(services)
     ids = [] if id is None else ([id] if isinstance(id, str) else list(id))
 
+    if not is_pandas(data):
+        as_frame(data)  # a TypeError naming what is accepted
+        if ids == [] and is_lazy(data):
+            raise InvalidValueError(
+                "a lazy table has no row numbers", column="id",
+                expected="id= naming the column(s) that identify a row")
     values = _checked_counts(data, services, ids, missing)
 
-    table = load_reference_table(UNIT_COST_FILE) if costs is None else _validate_cost_table(costs)
-    table_name = UNIT_COST_FILE if costs is None else (source_of(costs) or "the unit cost table")
-    lookup = table.set_index("item")
-    items = []
-    for col in services:
-        item = unit_costs.get(col, col)
-        if item not in lookup.index:
-            problem = (
-                f"unit_costs names an unknown item '{item}'"
-                if col in unit_costs
-                else "no unit cost mapped for this column"
-            )
-            raise InvalidValueError(
-                problem,
-                file=source_of(data),
-                column=col,
-                expected="an item of " + table_name + ": " + ", ".join(map(str, lookup.index)),
-                found=[item],
-            )
-        items.append(item)
-    used = lookup.loc[items]
+    items, used = _mapped_items(data, services, unit_costs, costs)
     currencies = sorted(set(used["currency"].astype(str)))
     if len(currencies) > 1:
         raise InvalidValueError(
@@ -328,6 +344,10 @@ def cost_service_use(
             stacklevel=2,
         )
 
+    if not is_pandas(data):
+        return _costed_frame(data, services=services, items=items, used=used, ids=ids,
+                             currency=currencies[0] if currencies else None,
+                             price_years=tuple(price_years))
     n_rows, n_services = len(data), len(services)
     if ids:
         keys = data[ids].reset_index(drop=True)
@@ -347,6 +367,46 @@ def cost_service_use(
     out = out.astype({"service": "str", "item": "str", "price_year": "str"})
     # a missing count (missing="propagate") makes the total missing, never a silent zero
     return ServiceUseCost(out, float(out["cost"].sum(skipna=False)), tuple(price_years))
+
+
+def _costed_frame(data, *, services, items, used, ids, currency, price_years):
+    """:func:`cost_service_use` on another backend: one select per service, stacked where
+    the data live (in the order of the rows, then of the services, for an eager table);
+    the total is one aggregate (missing if any cost is missing)."""
+    frame = as_frame(data)
+    lazy = is_lazy(frame)
+    if not lazy:  # the position of each row: the order of the output, or its "row"
+        frame = frame.with_row_index("__row")
+    frame, eager = planned(frame)
+    schema = frame.collect_schema()
+    keys = ids or ["__row"]
+    parts = []
+    for j, (col, item) in enumerate(zip(services, items)):
+        count = nw.col(col)
+        if schema[col] == nw.String:  # numbers as text, checked by check_numeric
+            count = count.str.strip_chars()
+        count = count.cast(nw.Float64())
+        count = nw.when(count.is_nan()).then(None).otherwise(count)
+        unit = float(used["cost"].iloc[j])
+        parts.append(frame.select(
+            *keys, *([] if lazy or not ids else ["__row"]), nw.lit(col).alias("service"),
+            nw.lit(str(item)).alias("item"), count.alias("count"),
+            nw.lit(unit).alias("unit_cost"), (count * unit).alias("cost"),
+            nw.lit(str(used["price_year"].iloc[j])).alias("price_year"),
+            nw.lit(currency, nw.String()).alias("currency"),
+            nw.lit(j, nw.Int64()).alias("__service")))
+    table = nw.concat(parts, how="vertical")
+    if not lazy:
+        table = table.sort("__row", "__service")
+    totals = table.select(nw.col("cost").sum().alias("total"),
+                          nw.col("cost").is_null().sum().alias("missing"))
+    total, gaps = totals.lazy().collect().row(0)
+    total_cost = float("nan") if gaps else float(total or 0.0)
+    table = table.drop("__service", *([] if lazy or not ids else ["__row"]))
+    if not ids:
+        table = table.rename({"__row": "row"})
+    out = table.collect() if eager else table
+    return ServiceUseCost(out.to_native(), total_cost, price_years)
 
 
 # ------------------------------------------------------------------ price years

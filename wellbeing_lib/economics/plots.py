@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..reporting.figures import get_axes
+from ..reporting.figures import get_axes, set_alt_text
 from ..reporting.palette import NHS_BLACK, NHS_DARK_PINK, NHS_MID_GREY, NHS_PALETTE, NHS_PURPLE
 from ..validation import require_columns
 from .impact_map import SROI_FRACTIONS
@@ -176,6 +176,11 @@ def plot_sroi_waterfall(result: SROIResult, *, ax=None, title: str | None = None
     ax.set_ylim(low, high + (high - low) * room / (1.0 - room))
     if show_investment:
         ax.legend(loc="best", frameon=False, fontsize=label_size + 1)
+    said = "; ".join(f"{step} {text}" for step, text in zip(steps["step"], labels))
+    set_alt_text(ax, f"Waterfall chart from gross value to present value: {said}. "
+                     + (f"Investment {_money_short(result.investment_total)}; " if
+                        show_investment else "")
+                     + f"SROI ratio {result.ratio:.2f} : 1.")
     return ax
 
 
@@ -274,8 +279,13 @@ def plot_sroi_tornado(sensitivity: pd.DataFrame, *, ax=None, title: str | None =
     ax.axvline(base, color=NHS_BLACK, lw=1)
     ax.axvline(1.0, color=NHS_DARK_PINK, ls="--", lw=1, label="1:1")
     ax.set_xlabel("SROI ratio (£ of value per £1 invested)")
-    ax.legend(loc="lower right", frameon=False, fontsize=8)
+    ax.legend(loc="lower right", frameon=False, fontsize=9)
     ax.set_title(title or f"One-way sensitivity of the SROI ratio (base {base:.2f} : 1)")
+    widest = [f"{lab}: ratio {lo:.2f} to {hi:.2f}" for lab, lo, hi in
+              zip(labels[::-1][:3], t["ratio_low"][::-1][:3], t["ratio_high"][::-1][:3])]
+    set_alt_text(ax, f"Tornado chart of the SROI ratio (base {base:.2f} : 1) as each of "
+                     f"{len(t)} parameters moves between its low and high value; the widest: "
+                     + "; ".join(widest) + ".")
     return ax
 
 
@@ -320,6 +330,10 @@ def plot_sroi_monte_carlo(result: SROIMonteCarlo, *, ax=None, bins: int = 60,
                label=f"deterministic ratio {result.base_ratio:.2f}")
     ax.set_xlabel("SROI ratio (£ of value per £1 invested)")
     ax.set_ylabel("number of draws")
-    ax.legend(loc="upper right", frameon=False, fontsize=8)
+    ax.legend(loc="upper right", frameon=False, fontsize=9)
     ax.set_title(title or f"Monte Carlo SROI ratio (n = {result.n:,} draws)")
+    set_alt_text(ax, f"Histogram of {result.n:,} simulated SROI ratios: {level:g}% of them "
+                     f"between {result.ci_low:.2f} and {result.ci_high:.2f}; the ratio is above "
+                     f"1 in {result.prob_above_1:.0%} of draws; deterministic ratio "
+                     f"{result.base_ratio:.2f}.")
     return ax

@@ -21,11 +21,21 @@ Example
 
 from __future__ import annotations
 
+import narwhals as nw
 import numpy as np
 import pandas as pd
 
+from ..errors import InvalidValueError, UnmatchedRecordsError
+from ..frames import as_frame, is_lazy, is_pandas, to_pandas
 from ..stats import proportion_ci
-from ..validation import DEFAULT_CI, as_columns, check_ci
+from ..validation import (
+    DEFAULT_CI,
+    as_columns,
+    check_ci,
+    check_labels,
+    check_unique,
+    require_columns,
+)
 from ._common import _active, _unit_columns
 from ._mentions import (
     P_ADJUST_METHODS,
@@ -91,7 +101,10 @@ def theme_frequency(data: pd.DataFrame, mentions: pd.DataFrame, *, by=None,
     Parameters
     ----------
     data : DataFrame
-        One row per respondent: the ``respondent`` column and the ``by`` columns.
+        One row per respondent: the ``respondent`` column and the ``by`` columns.  Any
+        backend of :mod:`wellbeing_lib.frames` (with ``mentions`` of the same one): the
+        respondents are counted where the data live, and only the counts per group and
+        theme are collected.
     mentions : DataFrame
         Output of :func:`~wellbeing_lib.engagement.apply_codebook`.
     by : str or list of str, optional
@@ -132,11 +145,15 @@ def theme_frequency(data: pd.DataFrame, mentions: pd.DataFrame, *, by=None,
     16   staff  Loneliness  1  2     50.0     9.5     90.5
     """
     check_ci(ci)
-    matrix, labels = _presence(data, mentions, respondent=respondent, level=level,
-                               codebook=codebook)
-    codes, keys = _groups(data, by)
-    n = _group_counts(matrix, codes, len(keys)).astype(np.int64)
-    size = np.bincount(codes, minlength=len(keys))[:, None]
+    if is_pandas(data):
+        matrix, labels = _presence(data, mentions, respondent=respondent, level=level,
+                                   codebook=codebook)
+        codes, keys = _groups(data, by)
+        n = _group_counts(matrix, codes, len(keys)).astype(np.int64)
+        size = np.bincount(codes, minlength=len(keys))[:, None]
+    else:
+        keys, labels, n, size = _frequency_frame(data, mentions, by=by, respondent=respondent,
+                                                 level=level, codebook=codebook)
     wilson = proportion_ci(n.ravel(), np.broadcast_to(size, n.shape).ravel(), ci=ci)
     out = _long(keys, labels, level, {
         "n": n, "N": np.broadcast_to(size, n.shape),
@@ -147,6 +164,61 @@ def theme_frequency(data: pd.DataFrame, mentions: pd.DataFrame, *, by=None,
     if by is None:
         out = out.drop(columns=[c for c in out.columns if c == "index"])
     return _suppress(out, suppress, ["n", "N"], ["percent", "ci_low", "ci_high"], ci=ci)
+
+
+def _frequency_frame(data, mentions, *, by, respondent: str, level: str, codebook):
+    """The counts of :func:`theme_frequency` on another backend: the respondents with a
+    non-negated mention of each label, per group, and the size of each group, computed
+    where the data live (joins and group counts); only those small tables are collected.
+    Returns (group keys, labels, n: groups x labels, N: groups x 1)."""
+    people, said = as_frame(data), as_frame(mentions, what="mentions")
+    if said.implementation != people.implementation or is_lazy(said) != is_lazy(people):
+        raise TypeError(f"mentions must be a table of the same kind as data "
+                        f"({people.implementation}), not {type(mentions).__name__}")
+    by = as_columns(by)
+    require_columns(data, [respondent, *by], what="data")
+    check_labels(data, [respondent], "respondent")
+    check_unique(data, respondent)
+    require_columns(mentions, [respondent, level], what="mentions")
+    if level not in ("theme", "code"):
+        raise InvalidValueError("only a codebook level on this backend", column="level",
+                                expected="'theme' or 'code' (or pandas tables)",
+                                found=[level])
+    labels = theme_labels(pd.DataFrame(columns=[respondent, level]), level, codebook)
+    if "negated" in said.collect_schema().names():
+        said = said.filter(~nw.col("negated").cast(nw.Boolean()))
+    unknown = to_pandas(said.filter(~nw.col(level).is_in(labels)).select(level).unique())
+    if len(unknown):
+        raise InvalidValueError(f"{level} in mentions not in the codebook", column=level,
+                                expected="one of " + ", ".join(map(str, labels))
+                                + " (pass codebook=, the codebook given to apply_codebook)",
+                                found=sorted(map(str, unknown[level])))
+    pairs = said.select(respondent, level).unique().join(
+        people.select(respondent, *by), on=respondent, how="inner")
+    found = to_pandas(pairs.group_by(*by, level, drop_null_keys=False).agg(
+        nw.len().alias("__mentioned")))
+    sizes = to_pandas(people.group_by(*by, drop_null_keys=False).agg(nw.len().alias("__size"))
+                      if by else people.select(nw.len().alias("__size")))
+    if found.empty and len(said.select(respondent).head(1).lazy().collect()) and \
+            int(sizes["__size"].sum()):
+        first = [to_pandas(t.select(respondent).head(1))[respondent].iloc[0]
+                 for t in (people, said)]
+        raise UnmatchedRecordsError(
+            "no respondent in mentions is in data", column=respondent,
+            expected="the same identifiers (and type) in both tables",
+            found=[f"data: {first[0]!r}", f"mentions: {first[1]!r}"])
+    keys = (sizes.sort_values(by, kind="stable", na_position="last")[by]
+            .reset_index(drop=True) if by else pd.DataFrame(index=[0]))
+    keys.columns = pd.Index(list(keys.columns), dtype=object)  # as pandas' groupby gives
+    size = (keys.merge(sizes, on=by, how="left")["__size"] if by else sizes["__size"]
+            ).to_numpy(dtype=np.int64)[:, None]
+    n = np.zeros((len(keys), len(labels)), dtype=np.int64)
+    if len(found):
+        group = (keys.reset_index().merge(found, on=by, how="inner") if by
+                 else found.assign(index=0))
+        column = pd.Index(labels).get_indexer(group[level])
+        n[group["index"].to_numpy(), column] = group["__mentioned"].to_numpy(dtype=np.int64)
+    return keys, labels, n, size
 
 
 def compare_groups(data: pd.DataFrame, mentions: pd.DataFrame, *, by: str,

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..reporting.figures import get_axes, whiskers
+from ..reporting.figures import get_axes, set_alt_text, whiskers
 from ..reporting.palette import (
     MDC_COMMON_CAUSE,
     MDC_CONCERN,
@@ -119,13 +119,13 @@ def plot_spc(chart, *, series=None, ax=None, title: str | None = None,
         text = f"Variation: {icon['variation_label']}"
         if icon["assurance"] is not None:
             text += f"\nAssurance: {icon['assurance_label']}"
-        ax.text(0.01, 0.98, text, transform=ax.transAxes, va="top", ha="left", fontsize=8,
+        ax.text(0.01, 0.98, text, transform=ax.transAxes, va="top", ha="left", fontsize=9,
                 bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": NHS_DARK_GREY})
     percent = chart.chart.startswith("p") if percent_axis is None else percent_axis
     ax.set_ylabel(ylabel or ("%" if percent else chart.value))
     ax.set_xlabel("")
     ax.set_title(title or (f"{chart.value}: {name}" if name is not None else chart.value))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=7, frameon=False,
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=8, frameon=False,
               ncol=3)
     low, high = ax.get_ylim()
     ax.set_ylim(low, high + 0.3 * (high - low))  # room for the icon box
@@ -135,6 +135,16 @@ def plot_spc(chart, *, series=None, ax=None, title: str | None = None,
     for tick in ax.get_xticklabels():
         tick.set_rotation(30)
         tick.set_horizontalalignment("right")
+    dates = pd.to_datetime(pts[chart.date])
+    special = int(pts["point_type"].ne("common_cause").sum())
+    set_alt_text(ax, f"Statistical process control chart: {ax.get_title()}. {len(pts)} points "
+                     f"from {dates.min():%b %Y} to {dates.max():%b %Y}, latest "
+                     f"{y[-1]:.3g}, mean {float(pts['mean'].iloc[-1]):.3g}, process limits "
+                     f"{float(pts['lpl'].iloc[-1]):.3g} to {float(pts['upl'].iloc[-1]):.3g}; "
+                     f"{special} points show special cause variation. Variation: "
+                     f"{icon['variation_label']}"
+                     + (f"; assurance: {icon['assurance_label']}" if icon["assurance"] is not None
+                        else "") + ".")
     return ax
 
 
@@ -186,6 +196,12 @@ def plot_funnel(funnel, *, ax=None, title: str | None = None, xlabel: str | None
     ax.set_ylabel(ylabel or f"Rate ({scale})")
     ax.set_title(title or f"Funnel plot ({funnel.kind} limits{note})")
     ax.legend(fontsize=8, frameon=False)
+    outside = units[units["position"] != "within"]
+    set_alt_text(ax, f"Funnel plot of {len(units)} units' rates against their exposure with "
+                     f"95% limits: {len(outside)} outside"
+                     + (": " + ", ".join(f"{u} ({pos})" for u, pos in
+                                        zip(outside[funnel.unit], outside["position"]))
+                        if len(outside) else "") + ".")
     return ax
 
 

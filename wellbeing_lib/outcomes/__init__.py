@@ -40,6 +40,12 @@ change under each definition and summarise::
     changes = change(pairs, {"wellbeing": "swemwbs"}, definition=["any", "reliable"])
     improved_on_n(changes)                  # change_criteria(pairs, ...) gives the rules
 
+The same calls take a polars DataFrame, a pyarrow Table, a polars LazyFrame, a DuckDB
+relation or a PySpark DataFrame (:mod:`wellbeing_lib.frames`): :func:`score`,
+:attr:`Pairing.paired` and :func:`change` come back in that backend (lazily for a lazy
+one), the summaries (:func:`improved_on_n`, :func:`subgroup_summary`, the pairing
+problems) as pandas; checks run where the data live.
+
 What one step needs from an earlier one is passed explicitly: the id column (``id=``,
 default ``"client_id"``), the suffixes of paired columns (``suffixes=``, default
 ``("_baseline", "_follow_up")``; a :class:`Pairing` carries its own), the rules of a

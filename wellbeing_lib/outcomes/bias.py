@@ -169,6 +169,10 @@ def difference_in_differences(
         raise InvalidValueError("cov_type='cluster' needs the cluster column", column="cluster",
                                 expected="cluster='practice' (for example)")
     alpha = check_ci(ci)
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"data must be a pandas DataFrame, not {type(data).__module__}."
+                        f"{type(data).__name__} (the regressions use statsmodels on pandas: "
+                        "collect the change table first)")
     require_columns(data, [id, "measure", "baseline", "follow_up"], what="difference_in_differences")
     frame = _attach(_one_definition(data), clients, id,
                     [group] + ([cluster] if cluster else []))

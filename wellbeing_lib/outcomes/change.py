@@ -18,10 +18,12 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import narwhals as nw
 import numpy as np
 import pandas as pd
 
 from ..errors import InvalidValueError
+from ..frames import as_frame, finished, is_pandas, planned
 from ..validation import check_numeric, check_unique, require_columns
 from ._common import _finite, _override, _unknown_keys
 from .instruments import Instrument, _resolve
@@ -239,8 +241,12 @@ def _frame_and_layout(data, id, suffixes):
                                         expected=f"{own!r} (or leave {what} out)",
                                         found=[given])
         return data.paired, data.id, data.suffixes
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"data must be a Pairing or a DataFrame, not {type(data).__name__}")
+    if not is_pandas(data):
+        try:
+            as_frame(data)
+        except TypeError:
+            raise TypeError(f"data must be a Pairing or a DataFrame, not "
+                            f"{type(data).__name__}") from None
     return data, id or "client_id", suffixes or SUFFIXES
 
 
@@ -394,12 +400,12 @@ def _sd_for(frame, m: _Measure, sb: str, sd) -> tuple[float, str]:
     if value == "baseline":
         col = m.column + sb
         require_columns(frame, [col], what=f"measure {m.name!r}")
-        values = check_numeric(frame, [col])[col].dropna()
-        if len(values) < 2:
+        n, s1 = _baseline_spread(frame, col)
+        if n < 2:
             raise InvalidValueError(f"too few baseline scores to estimate the SD of {m.name!r}",
                                     column=col, expected="at least 2 scores, or pass sd=",
-                                    found=[f"{len(values)} scores"])
-        return float(values.std(ddof=1)), f"SD of the {len(values):,} baseline scores in the data"
+                                    found=[f"{n} scores"])
+        return s1, f"SD of the {n:,} baseline scores in the data"
     if value == "norm":
         if m.instrument.norm_sd is None:
             raise InvalidValueError(
@@ -414,6 +420,19 @@ def _sd_for(frame, m: _Measure, sb: str, sd) -> tuple[float, str]:
         raise InvalidValueError(f"invalid SD for measure {m.name!r}", column="sd",
                                 expected="a number above 0", found=[value])
     return float(value), source
+
+
+def _baseline_spread(frame, col: str) -> tuple[int, float]:
+    """Number and SD (ddof 1) of the baseline scores: one aggregate where the data live."""
+    values = check_numeric(frame, [col])
+    if is_pandas(frame):
+        values = values[col].dropna()
+        return len(values), float(values.std(ddof=1)) if len(values) > 1 else float("nan")
+    v = nw.col(col)
+    v = nw.when(v.is_nan()).then(None).otherwise(v)
+    row = as_frame(values).select(v.count().alias("n"), v.std(ddof=1).alias("sd"))
+    n, sd = row.lazy().collect().row(0)
+    return int(n), float(sd) if sd is not None else float("nan")
 
 
 def distribution_thresholds(data, measures, *, fraction: float = 0.5,
@@ -498,7 +517,9 @@ def change(
     ----------
     data : Pairing or DataFrame
         From :func:`pair_measurements` / :func:`pair_wide` (or any frame with
-        ``<column>_baseline`` and ``<column>_follow_up`` and one row per client).
+        ``<column>_baseline`` and ``<column>_follow_up`` and one row per client), of any
+        backend of :mod:`wellbeing_lib.frames`; the result comes back in it (lazily for a
+        lazy one).
     measures : dict, list or str
         See :func:`change_criteria`, e.g. ``{"wellbeing": "swemwbs", "loneliness":
         "ucla3", "inclusion": "social_inclusion", "activation": "pam"}``.
@@ -547,12 +568,16 @@ def change(
     keep = [keep] if isinstance(keep, str) else list(keep or [])
     cols = [m.column + s for m in specs for s in (sb, sf)]
     require_columns(frame, [id, *cols, *keep], what="change")
-    _check_ids(frame, id)
-    check_unique(frame, id)
+    if not isinstance(data, Pairing):  # a Pairing's ids were checked when it was made
+        _check_ids(frame, id)
+        check_unique(frame, id)
     criteria = change_criteria(frame, {m.name: (m.column, m.instrument) for m in specs},
                                definition=defs, thresholds=thresholds, reliability=reliability,
                                sd=sd, directions={m.name: m.direction for m in specs},
                                criterion=criterion, id=id, suffixes=(sb, sf))
+    if not is_pandas(frame):
+        return _change_frame(frame, specs, criteria, id=id, sb=sb, sf=sf, keep=keep,
+                             reliable="reliable" in defs)
     n, n_m = len(frame), len(specs)
     scores = {}
     for m in specs:
@@ -599,6 +624,72 @@ def change(
     for col in keep:
         out[col] = _take(frame[col], rows)
     return pd.DataFrame(out)
+
+
+def _status_expr(improvement, threshold: float, inclusive: bool, label):
+    """:func:`classify_change`'s status as an expression (labels made by ``label``; null
+    if either score is missing)."""
+    if inclusive:
+        cut = threshold - TOLERANCE
+        up, down = improvement >= cut, improvement <= -cut
+    else:
+        up, down = improvement > threshold, improvement < -threshold
+    return (nw.when(improvement.is_null()).then(label(None))
+            .when(up & ~down).then(label(STATUS_LABELS[2]))
+            .when(down & ~up).then(label(STATUS_LABELS[0]))
+            .otherwise(label(STATUS_LABELS[1])))
+
+
+def _labeller(polars: bool, categories: list):
+    """Literal labels: ``Enum`` on polars (ordered and compact, as pandas' categoricals),
+    text elsewhere."""
+    dtype = nw.Enum(categories) if polars else nw.String()
+
+    def label(value):
+        return nw.lit(value, nw.String()).cast(dtype)
+
+    return label
+
+
+def _change_frame(frame, specs, criteria, *, id, sb, sf, keep, reliable):
+    """:func:`change` as narwhals expressions: one select per definition × measure, stacked
+    (in the caller's backend, lazily for a lazy table); ``measure``, ``instrument``,
+    ``definition`` and ``status`` are ``Enum`` columns on polars (ordered, as pandas'
+    categoricals) and text on the other backends."""
+    schema = as_frame(frame).collect_schema()
+    scores = {}
+    for m in specs:
+        for s in (sb, sf):
+            col = m.column + s
+            if not schema[col].is_numeric():
+                check_numeric(frame, [col])  # names the offending rows
+            v = nw.col(col).cast(nw.Float64())
+            scores[col] = nw.when(v.is_nan()).then(None).otherwise(v)
+    table, eager = planned(frame)
+    polars = table.implementation is nw.Implementation.POLARS
+    measure = _labeller(polars, [m.name for m in specs])
+    instrument = _labeller(polars, list(dict.fromkeys(m.instrument.id for m in specs)))
+    definition = _labeller(polars, list(dict.fromkeys(criteria["definition"])))
+    status = _labeller(polars, list(STATUS_LABELS))
+    parts = []
+    for crit in criteria.itertuples(index=False):
+        m = specs[_names_index(specs, crit.measure)]
+        b, f = scores[m.column + sb], scores[m.column + sf]
+        change_ = f - b
+        improvement = change_ if m.direction == "higher_better" else b - f
+        columns = [nw.col(id), measure(m.name).alias("measure"),
+                   instrument(m.instrument.id).alias("instrument"), b.alias("baseline"),
+                   f.alias("follow_up"), change_.alias("change"),
+                   improvement.alias("improvement"), definition(crit.definition).alias(
+                       "definition"), nw.lit(float(crit.threshold)).alias("threshold"),
+                   _status_expr(improvement, float(crit.threshold),
+                                crit.definition == "meaningful", status).alias("status")]
+        if reliable:
+            rci = (improvement / float(crit.s_diff) if crit.definition == "reliable"
+                   else nw.lit(None, nw.Float64()))
+            columns.append(rci.alias("rci"))
+        parts.append(table.select(*columns, *(nw.col(c) for c in keep)))
+    return finished(nw.concat(parts, how="vertical"), eager)
 
 
 def _names_index(specs, name) -> int:

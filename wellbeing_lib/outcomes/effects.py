@@ -130,7 +130,9 @@ def paired_effects(
         data = change(data, measures, id=id, suffixes=suffixes)
         measures = None
     if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"data must be a DataFrame, not {type(data).__name__}")
+        raise TypeError(f"data must be a pandas DataFrame, not {type(data).__module__}."
+                        f"{type(data).__name__} (effect sizes are computed with scipy on "
+                        "pandas: collect the change table first)")
     alpha = check_ci(ci)
     by = _as_list(by)
     require_columns(data, ["measure", "baseline", "follow_up", "improvement", *by],

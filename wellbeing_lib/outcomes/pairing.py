@@ -19,19 +19,35 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
+import narwhals as nw
 import numpy as np
 import pandas as pd
 
 from ..errors import DuplicateKeyError, InvalidValueError, MissingColumnError
+from ..frames import (
+    ROW_COLUMN,
+    as_frame,
+    column_names,
+    count_rows,
+    failing_rows,
+    is_lazy,
+    is_pandas,
+    planned,
+)
 from ..validation import (
+    LINE_COLUMN,
     check_allowed,
     check_identifiers,
     check_not_empty,
+    check_rows,
     check_total_rows,
     error_location,
+    near_duplicate_ids,
     require_columns,
     source_of,
+    total_row_mask,
 )
 
 __all__ = [
@@ -124,7 +140,7 @@ class Pairing:
         """
         counts = self.problems.groupby("problem", observed=False)[self.id].nunique()
         rows = [("clients in the data", self.n_clients, ""),
-                ("paired (baseline and follow-up)", len(self.paired), "analysed")]
+                ("paired (baseline and follow-up)", self._n_paired(), "analysed")]
         for problem in PAIRING_PROBLEMS[: 5 if self.dated else 4]:
             if problem == "follow-up before baseline" and not self.dated:
                 action = "not checked: pass date= to check"
@@ -134,6 +150,9 @@ class Pairing:
                 action = _ACTIONS[problem]
             rows.append((problem, int(counts.get(problem, 0)), action))
         return pd.DataFrame(rows, columns=["item", "n_clients", "action"])
+
+    def _n_paired(self) -> int:
+        return len(self.paired) if is_pandas(self.paired) else count_rows(self.paired)
 
     def ids(self, *problems: str) -> list:
         """Ids of the clients with any of ``problems`` (all problems when none is named)."""
@@ -150,7 +169,7 @@ class Pairing:
     def __repr__(self) -> str:
         found = ", ".join(f"{n:,} {item}" for item, n, _ in
                           self.summary().iloc[2:].itertuples(index=False) if n)
-        return (f"Pairing: {len(self.paired):,} clients paired of {self.n_clients:,}"
+        return (f"Pairing: {self._n_paired():,} clients paired of {self.n_clients:,}"
                 + (f"; {found}" if found else "; no problems found")
                 + f" (duplicates='{self.duplicates}')")
 
@@ -212,11 +231,14 @@ def _finish_problems(parts: list[pd.DataFrame], id: str) -> pd.DataFrame:
     return table.sort_values("problem", kind="stable").reset_index(drop=True)
 
 
-def _resolve_duplicates(data, *, keys, cols, dates, duplicates, id, unit):
-    """Apply the duplicates rule to repeated ``keys``; return (kept data, problem rows)."""
-    dup = data.duplicated(keys, keep=False).to_numpy()
+def _resolve_duplicates(data, *, keys, cols, dates, duplicates, id, unit, dup=None):
+    """Apply the duplicates rule to repeated ``keys``; return (kept data, problem rows,
+    positions of the kept rows or None when every row is kept).  ``dup``: the rows whose
+    key is repeated, when already known."""
+    if dup is None:
+        dup = data.duplicated(keys, keep=False).to_numpy()
     if not dup.any():
-        return data, None
+        return data, None, None
     if duplicates == "raise":
         labels = list(data.index[dup])
         raise DuplicateKeyError(
@@ -235,7 +257,8 @@ def _resolve_duplicates(data, *, keys, cols, dates, duplicates, id, unit):
     rows = _problem_rows("duplicated records", id, ids, detail.to_numpy(),
                          _DUPLICATE_ACTIONS[duplicates])
     if duplicates == "drop":
-        return data[~data[id].isin(ids)], rows
+        kept = np.flatnonzero(~data[id].isin(ids).to_numpy())
+        return data.iloc[kept], rows, kept
     pos = np.arange(len(data))
     if dates is not None:
         stamp = dates.to_numpy(dtype="datetime64[ns]").astype(np.int64)
@@ -247,57 +270,261 @@ def _resolve_duplicates(data, *, keys, cols, dates, duplicates, id, unit):
     order = np.lexsort((pos, stamp))
     ordered = data.iloc[order]
     keep = ~ordered.duplicated(keys, keep="first" if duplicates == "first" else "last")
-    return data.iloc[np.sort(order[keep.to_numpy()])], rows
+    kept = np.sort(order[keep.to_numpy()])
+    return data.iloc[kept], rows, kept
 
 
-def _pair_core(data, *, id, time, baseline, follow_up, date, cols, duplicates, suffixes):
-    """Shared pairing of validated long data (one problem table, one paired table)."""
+def _pair_core(data, *, id, time, baseline, follow_up, date, cols, duplicates, suffixes,
+               factorized=None):
+    """Shared pairing of validated long data (one problem table, one paired table).
+
+    The clients are matched on integer codes (:func:`pandas.factorize`, or ``factorized``
+    from :func:`_check_ids`), not by looking ids up in an index: one pass over the ids.
+    """
     dates = _parse_dates(data, date) if date is not None else None
     parts = []
-    data, dup_rows = _resolve_duplicates(
+    if factorized is None:
+        factorized = pd.factorize(data[id], sort=False)
+    codes, uniques = factorized
+    is_base = (data[time] == baseline).to_numpy(dtype=bool)
+    pair_key = codes.astype(np.int64) * 2 + is_base
+    dup = np.bincount(pair_key, minlength=2 * len(uniques))[pair_key] > 1
+    data, dup_rows, kept = _resolve_duplicates(
         data, keys=[id, time], cols=cols, dates=dates, duplicates=duplicates, id=id,
-        unit="baseline and one follow-up record per client")
+        unit="baseline and one follow-up record per client", dup=dup)
     if dup_rows is not None:
         parts.append(dup_rows)
+        codes, is_base = codes[kept], is_base[kept]
         if dates is not None:
-            dates = dates.loc[data.index]
-    is_base = (data[time] == baseline).to_numpy()
-    base = data.loc[is_base, [id, *cols]].set_index(id)
-    fu = data.loc[~is_base, [id, *cols]].set_index(id)
-    in_fu = base.index.isin(fu.index)
-    in_base = fu.index.isin(base.index)
-    parts.append(_problem_rows("no follow-up", id, base.index[~in_fu],
+            dates = dates.iloc[kept]
+    ids = data[id].array
+    pos = np.arange(len(data))
+    b_pos, f_pos = pos[is_base], pos[~is_base]
+    b_code, f_code = codes[is_base], codes[~is_base]
+    b_at = np.full(len(uniques), -1, dtype=np.intp)
+    f_at = np.full(len(uniques), -1, dtype=np.intp)
+    b_at[b_code], f_at[f_code] = b_pos, f_pos
+    in_fu = f_at[b_code] >= 0
+    in_base = b_at[f_code] >= 0
+    parts.append(_problem_rows("no follow-up", id, ids.take(b_pos[~in_fu]),
                                "baseline only", _ACTIONS["no follow-up"]))
-    parts.append(_problem_rows("follow-up without baseline", id, fu.index[~in_base],
+    parts.append(_problem_rows("follow-up without baseline", id, ids.take(f_pos[~in_base]),
                                "follow-up record but no baseline",
                                _ACTIONS["follow-up without baseline"]))
-    both = base.index[in_fu]
-    keep = both
+    both_b = b_pos[in_fu]
+    both_f = f_at[b_code[in_fu]]
     if dates is not None:
-        d_base = pd.Series(dates[is_base].to_numpy(), index=base.index).loc[both]
-        d_fu = pd.Series(dates[~is_base].to_numpy(), index=fu.index).loc[both]
-        early = (d_fu < d_base).to_numpy()
-        if early.any():
-            gap = (d_base[early] - d_fu[early]).dt.days.astype("str")
-            detail = ("follow-up dated " + d_fu[early].dt.strftime("%Y-%m-%d") + " is " + gap
-                      + " days before the baseline dated "
-                      + d_base[early].dt.strftime("%Y-%m-%d"))
-            parts.append(_problem_rows("follow-up before baseline", id, both[early],
-                                       detail.to_numpy(), _ACTIONS["follow-up before baseline"]))
-        undated = (d_base.isna() | d_fu.isna()).to_numpy()
-        if undated.any():
-            which = np.where(d_base.isna().to_numpy()[undated] & d_fu.isna().to_numpy()[undated],
-                             "both dates", np.where(d_base.isna().to_numpy()[undated],
-                                                    "baseline date", "follow-up date"))
-            parts.append(_problem_rows("missing date", id, both[undated],
-                                       np.char.add(which.astype(str), " missing"),
-                                       _ACTIONS["missing date"]))
-        keep = both[~early]
-    b = base.loc[keep].add_suffix(suffixes[0])
-    f = fu.loc[keep].add_suffix(suffixes[1])
-    order = [name for c in cols for name in (c + suffixes[0], c + suffixes[1])]
-    paired = pd.concat([b, f], axis=1)[order].rename_axis(id).reset_index()
-    return paired, _finish_problems(parts, id)
+        both_b, both_f = _check_order(parts, dates, both_b, both_f, ids, id)
+    columns = {id: ids.take(both_b)}
+    for c in cols:
+        values = data[c].array
+        columns[c + suffixes[0]] = values.take(both_b)
+        columns[c + suffixes[1]] = values.take(both_f)
+    return pd.DataFrame(columns), _finish_problems(parts, id)
+
+
+def _check_order(parts, dates, both_b, both_f, ids, id):
+    """Report follow-ups dated before their baseline (excluded) and missing dates; return
+    the positions of the pairs kept."""
+    d_base = pd.Series(dates.to_numpy()[both_b])
+    d_fu = pd.Series(dates.to_numpy()[both_f])
+    early = (d_fu < d_base).to_numpy()
+    if early.any():
+        gap = (d_base[early] - d_fu[early]).dt.days.astype("str")
+        detail = ("follow-up dated " + d_fu[early].dt.strftime("%Y-%m-%d") + " is " + gap
+                  + " days before the baseline dated " + d_base[early].dt.strftime("%Y-%m-%d"))
+        parts.append(_problem_rows("follow-up before baseline", id, ids.take(both_b[early]),
+                                   detail.to_numpy(), _ACTIONS["follow-up before baseline"]))
+    no_base, no_fu = d_base.isna().to_numpy(), d_fu.isna().to_numpy()
+    undated = no_base | no_fu
+    if undated.any():
+        which = np.where(no_base[undated] & no_fu[undated], "both dates",
+                         np.where(no_base[undated], "baseline date", "follow-up date"))
+        parts.append(_problem_rows("missing date", id, ids.take(both_b[undated]),
+                                   np.char.add(which.astype(str), " missing"),
+                                   _ACTIONS["missing date"]))
+    return both_b[~early], both_f[~early]
+
+
+# ------------------------------------------------- the same on other backends (narwhals)
+_LATEST, _EARLIEST = datetime(9999, 12, 31), datetime(1, 1, 1)
+
+
+def _dates_frame(frame, date: str):
+    """The date column as a Datetime expression (ISO text parsed; unreadable text named)."""
+    dtype = frame.collect_schema()[date]
+    if dtype == nw.Datetime or dtype == nw.Date:
+        return nw.col(date).cast(nw.Datetime())
+    text = nw.col(date).cast(nw.String()).str.strip_chars()
+    iso = text.str.contains(r"^\d{4}-\d{2}-\d{2}$")
+    check_rows(frame, ~nw.col(date).is_null() & (text != "") & ~iso,
+               problem="unreadable date", column=date,
+               expected="ISO dates YYYY-MM-DD, or a datetime column (convert UK dates "
+                        "first)")
+    return nw.when(iso).then(text).otherwise(None).str.to_datetime("%Y-%m-%d")
+
+
+def _order_column(frame, id, time, cols):
+    """(frame, name) with a column giving the order of the records: the row position of
+    an eager table; for a lazy one ``file_line``, else the records' values."""
+    names = column_names(frame)
+    if not is_lazy(frame):
+        return frame.with_row_index("__pos"), "__pos"
+    if LINE_COLUMN in names:
+        return frame, LINE_COLUMN
+    return frame.with_row_index("__pos", order_by=[id, time, *cols]), "__pos"
+
+
+def _collected(frame, columns, order) -> pd.DataFrame:
+    """Selected columns of (failing) rows as pandas, in the records' order."""
+    out = frame.select(list(dict.fromkeys([*columns, order]))).lazy().collect().to_pandas()
+    return out.sort_values(order, kind="stable").reset_index(drop=True)
+
+
+def _duplicates_frame(frame, *, id, time, cols, order, stamp, duplicates):
+    """The duplicates rule where the data live; only the repeated records are collected."""
+    keys = [id, time]
+    dup = nw.len().over(*keys) > 1
+    flagged = frame.with_columns(dup.alias("__dup"))
+    repeated = _collected(flagged.filter(nw.col("__dup")), [*keys, *cols], order)
+    if repeated.empty:
+        return frame, None
+    if duplicates == "raise":
+        rows = failing_rows(frame, dup, keys, line_column=LINE_COLUMN)
+        lines = (None if LINE_COLUMN not in rows.columns
+                 else [int(v) for v in rows[LINE_COLUMN]])
+        raise DuplicateKeyError(
+            "duplicated records", column=keys, found=list(pd.unique(repeated[id])),
+            expected="one baseline and one follow-up record per client; or choose "
+                     "duplicates='first', 'last' or 'drop'",
+            rows=[int(v) for v in rows[ROW_COLUMN]] if ROW_COLUMN in rows.columns else [],
+            line_numbers=lines)
+    sizes = repeated.groupby(keys, sort=False).size()
+    how = _differing(repeated, keys, [c for c in cols if c not in keys])
+    what = repeated.groupby(keys, sort=False)[time].first().astype("str") + " records"
+    detail = sizes.astype("str") + " " + what + " (" + how + ")"
+    ids = sizes.index.get_level_values(id)
+    rows = _problem_rows("duplicated records", id, ids, detail.to_numpy(),
+                         _DUPLICATE_ACTIONS[duplicates])
+    if duplicates == "drop":
+        return frame.filter(~nw.col(id).is_in(list(pd.unique(ids)))), rows
+    first = duplicates == "first"
+    key = stamp.fill_null(_LATEST if first else _EARLIEST)  # undated: last for "first"
+    best = (nw.col("__key").min() if first else nw.col("__key").max()).over(*keys)
+    frame = frame.with_columns(key.alias("__key")).filter(nw.col("__key") == best)
+    pick = nw.col(order).min() if duplicates == "first" else nw.col(order).max()
+    frame = frame.filter(nw.col(order) == pick.over(*keys))
+    return frame, rows
+
+
+def _client_table(frame, *, id, time, baseline, order, values=(), suffixes=SUFFIXES):
+    """One row per client: records at baseline (``__nb``) and after (``__nf``), the
+    position of the first of each (``__pb``, ``__pf``) and each column of ``values`` at
+    each time point (``<column><suffix>``, meaningful once each client has at most one
+    record per time point).  One grouping pass over the ids finds the clients, the
+    duplicates, the unpaired, the distinct ids and the pairs at once."""
+    is_base = nw.col(time) == baseline
+    sides = [(is_base, suffixes[0]), (~is_base, suffixes[1])]
+    spread = [nw.when(on).then(nw.col(c)).otherwise(None).alias(c + sfx)
+              for c in values for on, sfx in sides]
+    flags = frame.with_columns(
+        nw.when(is_base).then(nw.col(order)).otherwise(None).alias("__pb"),
+        nw.when(~is_base).then(nw.col(order)).otherwise(None).alias("__pf"), *spread)
+    return flags.group_by(id).agg(nw.col("__pb").count().alias("__nb"),
+                                  nw.col("__pf").count().alias("__nf"),
+                                  nw.col("__pb").min(), nw.col("__pf").min(),
+                                  *(nw.col(c + sfx).max() for c in values
+                                    for _, sfx in sides))
+
+
+def _unpaired(clients, *, id, side: str) -> pd.DataFrame:
+    """Ids of the clients with no record on the other side, in the order of their records."""
+    other, first = ("__nf", "__pb") if side == "baseline" else ("__nb", "__pf")
+    out = clients.filter(nw.col(other) == 0).select(id, first).lazy().collect().to_pandas()
+    return out.sort_values(first, kind="stable").reset_index(drop=True)
+
+
+def _pair_frame(data, *, id, time, baseline, follow_up, date, cols, duplicates, suffixes):
+    """:func:`pair_measurements` on a narwhals table, its checks in the same order as for
+    pandas: one grouping pass per client, then a join for the pairs, where the data live;
+    the paired table in the caller's backend, the problem records collected as pandas."""
+    sb, sf = suffixes
+    check_not_empty(data, what="a record to pair")
+    check_rows(data, nw.col(id).is_null(), problem="missing client id", column=id,
+               expected="an id on every row", show=False)
+    frame, order = _order_column(as_frame(data), id, time, cols)
+    frame, eager = planned(frame)  # an eager polars table: the steps below as one query
+    stamp = None
+    if date is not None:
+        frame = frame.with_columns(_dates_frame(frame, date).alias("__date"))
+        stamp = nw.col("__date")
+    values = list(dict.fromkeys([*cols, *(["__date"] if date else [])]))
+    clients = _client_table(frame, id=id, time=time, baseline=baseline, order=order,
+                            values=values, suffixes=suffixes)
+    if eager:
+        clients = clients.collect()  # one row per client, used several times below
+    try:  # the id checks on the distinct ids; on every row only to name the rows
+        check_total_rows(clients, [id], what="client and time point")
+        check_identifiers(clients, id, what="client id", distinct=True)
+    except InvalidValueError:
+        check_total_rows(data, [id], what="client and time point")
+        check_identifiers(data, id, what="client id")
+        raise  # pragma: no cover - the checks on every row raise first
+    check_allowed(data, time, [baseline, follow_up], allow_missing=False)
+    n_clients = count_rows(clients)
+    parts = []
+    repeated = clients.select(nw.max_horizontal(nw.col("__nb"), nw.col("__nf")).max())
+    if (repeated.lazy().collect().item() or 0) > 1:
+        frame, dup_rows = _duplicates_frame(
+            frame, id=id, time=time, cols=cols, order=order,
+            stamp=stamp if stamp is not None else nw.lit(_EARLIEST), duplicates=duplicates)
+        parts.append(dup_rows)
+        clients = _client_table(frame, id=id, time=time, baseline=baseline, order=order,
+                                values=values, suffixes=suffixes)
+    lost, orphans = (_unpaired(clients, id=id, side=side) for side in ("baseline", "after"))
+    parts.append(_problem_rows("no follow-up", id, lost[id].array, "baseline only",
+                               _ACTIONS["no follow-up"]))
+    parts.append(_problem_rows("follow-up without baseline", id, orphans[id].array,
+                               "follow-up record but no baseline",
+                               _ACTIONS["follow-up without baseline"]))
+    if eager and is_lazy(clients):  # recomputed after the duplicates were resolved
+        clients = clients.collect()
+    both = clients.filter((nw.col("__nb") > 0) & (nw.col("__nf") > 0))
+    if date is not None:
+        both = _order_problems_frame(both, parts, id=id, sb=sb, sf=sf, order="__pb")
+    pairs = [name for c in cols for name in (c + sb, c + sf)]
+    if not is_lazy(both):  # an eager table keeps the order of the baseline records
+        both = both.sort("__pb")
+    return both.select(id, *pairs).to_native(), _finish_problems(parts, id), n_clients
+
+
+def _order_problems_frame(both, parts, *, id, sb, sf, order):
+    """Follow-ups dated before the baseline (excluded, reported) and missing dates."""
+    d_base, d_fu = nw.col("__date" + sb), nw.col("__date" + sf)
+    early = d_fu < d_base
+    undated = d_base.is_null() | d_fu.is_null()
+    flagged = both.with_columns(early.fill_null(False).alias("__early"),
+                                undated.alias("__undated"))
+    odd = _collected(flagged.filter(nw.col("__early") | nw.col("__undated")),
+                     [id, "__date" + sb, "__date" + sf, "__early", "__undated"], order)
+    first = odd[odd["__early"]]
+    if len(first):
+        b = pd.to_datetime(first["__date" + sb])
+        f = pd.to_datetime(first["__date" + sf])
+        detail = ("follow-up dated " + f.dt.strftime("%Y-%m-%d") + " is "
+                  + (b - f).dt.days.astype("str") + " days before the baseline dated "
+                  + b.dt.strftime("%Y-%m-%d"))
+        parts.append(_problem_rows("follow-up before baseline", id, first[id].array,
+                                   detail.to_numpy(), _ACTIONS["follow-up before baseline"]))
+    gaps = odd[odd["__undated"]]
+    if len(gaps):
+        nb = gaps["__date" + sb].isna().to_numpy()
+        nf = gaps["__date" + sf].isna().to_numpy()
+        which = np.where(nb & nf, "both dates", np.where(nb, "baseline date", "follow-up date"))
+        parts.append(_problem_rows("missing date", id, gaps[id].array,
+                                   np.char.add(which.astype(str), " missing"),
+                                   _ACTIONS["missing date"]))
+    return flagged.filter(~nw.col("__early"))
 
 
 def _check_rule(duplicates: str) -> None:
@@ -305,17 +532,40 @@ def _check_rule(duplicates: str) -> None:
         raise ValueError(f"duplicates must be one of {DUPLICATE_RULES}, not {duplicates!r}")
 
 
-def _check_ids(data: pd.DataFrame, id: str) -> None:
+def _check_ids(data: pd.DataFrame, id: str):
     """No rows, missing ids, a total row, or ids that differ only in spaces or capitals
-    (which would silently fail to pair) are named errors."""
+    (which would silently fail to pair) are named errors.
+
+    For pandas, returns the ids factorized (codes, distinct ids); for another backend the
+    table of distinct ids.  The checks run on the distinct ids, and only when one fails
+    again on every row, to name the rows.
+    """
     check_not_empty(data, what="a record to pair")
+    if not is_pandas(data):
+        check_rows(data, nw.col(id).is_null(), problem="missing client id", column=id,
+                   expected="an id on every row", show=False)
+        distinct = as_frame(data).select(id).unique()
+        try:
+            check_total_rows(distinct, [id], what="client and time point")
+            check_identifiers(distinct, id, what="client id")
+        except InvalidValueError:
+            check_total_rows(data, [id], what="client and time point")
+            check_identifiers(data, id, what="client id")
+            raise  # pragma: no cover - the checks on every row raise first
+        return distinct
     missing = data[id].isna()
     if missing.any():
         labels = list(data.index[missing])
         raise InvalidValueError("missing client id", column=id, expected="an id on every row",
                                 **error_location(data, labels))
-    check_total_rows(data, [id], what="client and time point")
-    check_identifiers(data, id, what="client id")
+    codes, uniques = pd.factorize(data[id], sort=False)
+    distinct = pd.Series(uniques)
+    labels = distinct.dtype == object or pd.api.types.is_string_dtype(distinct)
+    if (labels and total_row_mask(distinct, distinct=True).any()) or len(
+            near_duplicate_ids(distinct, distinct=True)):  # the same checks on every row
+        check_total_rows(data, [id], what="client and time point")  # name the rows
+        check_identifiers(data, id, what="client id")
+    return codes, uniques
 
 
 def pair_measurements(
@@ -351,7 +601,11 @@ def pair_measurements(
     Parameters
     ----------
     data : DataFrame
-        Long data: one row per client and time point (not modified).
+        Long data: one row per client and time point (not modified).  Any backend of
+        :mod:`wellbeing_lib.frames`: the paired table comes back in it (lazily for a lazy
+        one); the problems, being the records that failed, are collected as pandas.  On a
+        lazy table (no row order) ties between duplicated records are broken by the
+        ``file_line`` column when there is one, else by the records' values.
     id, time : str
         Columns holding the client id and the time point.
     baseline, follow_up : default "baseline", "follow_up"
@@ -404,24 +658,31 @@ def pair_measurements(
     >>> pairs.problems["detail"].tolist()[1:]
     ['2 baseline records (identical)', 'follow-up dated 2016-12-01 is 40 days before the baseline dated 2017-01-10']
     """
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"data must be a pandas DataFrame, not {type(data).__name__}")
+    frame = data if is_pandas(data) else as_frame(data)
     _check_rule(duplicates)
     require_columns(data, [id, time] + ([date] if date else []), what="pairing")
-    cols = [c for c in data.columns if c not in (id, time)] if columns is None else list(columns)
+    names = data.columns if is_pandas(data) else column_names(frame)
+    cols = [c for c in names if c not in (id, time)] if columns is None else list(columns)
     require_columns(data, cols, what="pairing")
     if date is not None and date not in cols:
         cols.append(date)
     if id in cols or time in cols:
         raise InvalidValueError("the id and time columns cannot be paired", column="columns",
                                 expected="measured columns only")
-    _check_ids(data, id)
+    if not is_pandas(data):
+        paired, problems, n_clients = _pair_frame(
+            frame, id=id, time=time, baseline=baseline, follow_up=follow_up, date=date,
+            cols=cols, duplicates=duplicates, suffixes=tuple(suffixes))
+        return Pairing(paired=paired, problems=problems, id=id, suffixes=tuple(suffixes),
+                       duplicates=duplicates, n_clients=n_clients, dated=date is not None)
+    factorized = _check_ids(data, id)
     check_allowed(data, time, [baseline, follow_up], allow_missing=False)
     paired, problems = _pair_core(data, id=id, time=time, baseline=baseline,
                                   follow_up=follow_up, date=date, cols=cols,
-                                  duplicates=duplicates, suffixes=tuple(suffixes))
+                                  duplicates=duplicates, suffixes=tuple(suffixes),
+                                  factorized=factorized)
     return Pairing(paired=paired, problems=problems, id=id, suffixes=tuple(suffixes),
-                   duplicates=duplicates, n_clients=int(data[id].nunique()),
+                   duplicates=duplicates, n_clients=len(factorized[1]),
                    dated=date is not None)
 
 
@@ -479,7 +740,8 @@ def pair_wide(
     5        follow-up before baseline          0
     """
     if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"data must be a pandas DataFrame, not {type(data).__name__}")
+        raise TypeError(f"data must be a pandas DataFrame, not {type(data).__name__} (wide "
+                        "data on other backends: pair_measurements on the long table)")
     _check_rule(duplicates)
     sb, sf = suffixes
     require_columns(data, [id], what="pairing")
@@ -501,8 +763,9 @@ def pair_wide(
     timed = {s + x for s in stems for x in suffixes}
     person = [c for c in data.columns if c != id and c not in timed]
     dates = _parse_dates(data, date + sb) if date is not None else None
-    data, dup_rows = _resolve_duplicates(data, keys=[id], cols=list(data.columns), dates=dates,
-                                         duplicates=duplicates, id=id, unit="row per client")
+    data, dup_rows, _ = _resolve_duplicates(data, keys=[id], cols=list(data.columns),
+                                            dates=dates, duplicates=duplicates, id=id,
+                                            unit="row per client")
     measured = [s for s in stems if s != date]
     pieces = []
     for label, sfx in (("baseline", sb), ("follow_up", sf)):

@@ -22,7 +22,7 @@ import pandas as pd
 from ..errors import InvalidValueError
 from ..reporting.charts import plot_proportions
 from ..reporting.figures import get_axes, whiskers
-from ..reporting.palette import NHS_BLUE, NHS_DARK_PINK, NHS_MID_GREY, NHS_PALETTE
+from ..reporting.palette import CATEGORICAL, NHS_BLUE, NHS_DARK_PINK, NHS_MID_GREY
 from ..validation import DEFAULT_CI, check_ci, require_columns
 
 __all__ = [
@@ -87,7 +87,7 @@ def plot_score_distribution(
         common_norm=False,
         discrete=discrete,
         element="step" if hue else "bars",
-        palette=NHS_PALETTE[: plotted[hue].nunique()] if hue else None,
+        palette=CATEGORICAL[: plotted[hue].nunique()] if hue else None,
         color=None if hue else NHS_BLUE,
         ax=ax,
     )

@@ -19,11 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import narwhals as nw
 import numpy as np
 import pandas as pd
 
 from ..errors import InvalidValueError
+from ..frames import ROW_COLUMN, any_rows, as_frame, failing_rows, finished, is_pandas, planned
 from ..validation import (
+    LINE_COLUMN,
     check_not_empty,
     check_unique,
     error_location,
@@ -127,7 +130,7 @@ def _text_to_numbers(series: pd.Series, labels: dict[str, int]):
 def _item_values(data: pd.DataFrame, inst: Instrument, cols: list[str]) -> np.ndarray:
     """Validated answers as an (n, k) float array (NaN = missing)."""
     n, k = len(data), len(cols)
-    values = np.empty((n, k), dtype=float)
+    values = np.empty((n, k), dtype=float, order="F")  # filled column by column
     unknown = np.zeros((n, k), dtype=bool)
     labels = inst.response_map()
     for j, col in enumerate(cols):
@@ -149,15 +152,20 @@ def _item_values(data: pd.DataFrame, inst: Instrument, cols: list[str]) -> np.nd
             expected += " or one of: " + ", ".join(inst.response_labels)
         problem = "unrecognised answer" if inst.response_labels else "non-numeric value"
         _raise_cells(data, problem, cols, unknown, raw_cell, expected)
-    present = ~np.isnan(values)
+    # one pass each over the answers; the masks naming the cells only when one fails
+    missing = int(np.isnan(values).sum())
     if inst.integer:
-        frac = present & (values % 1 != 0)
-        if frac.any():
+        with np.errstate(invalid="ignore"):
+            not_whole = np.rint(values) != values  # also True for a missing answer
+        if int(not_whole.sum()) > missing:
+            frac = not_whole & ~np.isnan(values)
             _raise_cells(data, "not a whole number", cols, frac, raw_cell, _range_text(inst))
-    with np.errstate(invalid="ignore"):
-        out = present & ((values < inst.item_min) | (values > inst.item_max))
-    if out.any():
-        _raise_cells(data, "answer out of range", cols, out, raw_cell, _range_text(inst))
+    if missing < values.size:
+        lowest, highest = np.fmin.reduce(values, axis=None), np.fmax.reduce(values, axis=None)
+        if lowest < inst.item_min or highest > inst.item_max:
+            with np.errstate(invalid="ignore"):
+                out = (values < inst.item_min) | (values > inst.item_max)
+            _raise_cells(data, "answer out of range", cols, out, raw_cell, _range_text(inst))
     return values
 
 
@@ -168,6 +176,7 @@ def score(
     missing: str = "complete",
     max_missing: int = 1,
     key=None,
+    keep=None,
 ) -> pd.DataFrame:
     """Score an instrument for every respondent (one row per row of ``data``).
 
@@ -202,11 +211,17 @@ def score(
         (:class:`~wellbeing_lib.errors.DuplicateKeyError` naming the rows).  Long data
         with repeats meant to be resolved later go through
         :func:`~wellbeing_lib.outcomes.pair_measurements`, which reports them.
+    keep : str or list of str, optional
+        Columns of ``data`` to repeat before the scores (e.g. ``["client_id", "time"]``).
+        A lazy table (DuckDB, Spark) has no row order to line the scores up with, so
+        there keep the columns that identify each questionnaire.
 
     Returns
     -------
     DataFrame
-        Indexed like ``data``: ``<id>_raw`` (float; NaN when not scoreable),
+        A table of the kind of ``data`` (pandas, polars, pyarrow; lazily for DuckDB,
+        Spark or a polars LazyFrame: :mod:`wellbeing_lib.frames`).  For pandas, indexed
+        like ``data``.  ``<id>_raw`` (float; NaN when not scoreable),
         ``<id>_metric`` (SWEMWBS), ``n_answered`` and ``prorated`` for summed
         instruments; the item columns and ``n_answered`` otherwise.
 
@@ -248,17 +263,20 @@ def score(
     >>> score(df, "ucla3", missing="prorate").loc["c", "ucla3_raw"]
     np.float64(9.0)
     """
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"data must be a pandas DataFrame, not {type(data).__name__}")
+    frame = data if is_pandas(data) else as_frame(data)
     inst = _resolve(instrument)
     if missing not in MISSING_POLICIES:
         raise ValueError(f"missing must be one of {MISSING_POLICIES}, not {missing!r}")
     cols = _item_columns(inst, items)
-    require_columns(data, cols, what=f"{inst.id} items")
+    keep = [keep] if isinstance(keep, str) else list(keep or [])
+    require_columns(data, [*cols, *keep], what=f"{inst.id} items")
     check_not_empty(data, what=f"a {inst.id} questionnaire to score")
     if key is not None:
         check_unique(data, key)
     warn_all_missing(data, cols, what=f"{inst.id} answers", stacklevel=2)
+    if not is_pandas(data):
+        _check_max_missing(inst, missing, max_missing)
+        return _score_frame(frame, inst, cols, missing, max_missing, keep)
     values = _item_values(data, inst, cols)
     k = len(cols)
     n_answered = (~np.isnan(values)).sum(axis=1)
@@ -267,19 +285,13 @@ def score(
         for j, name in enumerate(inst.items):
             out[name] = values[:, j]
         out["n_answered"] = n_answered
-        return pd.DataFrame(out, index=data.index)
+        return _with_kept(data, keep, pd.DataFrame(out, index=data.index))
 
     if missing == "complete":
         total = values.sum(axis=1)  # NaN whenever any item is missing
         prorated = np.zeros(len(data), dtype=bool)
     else:
-        if (
-            not isinstance(max_missing, int | np.integer)
-            or isinstance(max_missing, bool)
-            or not 0 <= max_missing < k
-        ):
-            raise ValueError(f"max_missing must be a whole number from 0 to {k - 1} for "
-                             f"{inst.id}, not {max_missing!r}")
+        _check_max_missing(inst, missing, max_missing)
         ok = (k - n_answered) <= max_missing
         sums = np.nansum(values, axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -291,7 +303,132 @@ def score(
         out[f"{inst.id}_metric"] = _convert(total, inst.conversion, rounding)
     out["n_answered"] = n_answered
     out["prorated"] = prorated
-    return pd.DataFrame(out, index=data.index)
+    return _with_kept(data, keep, pd.DataFrame(out, index=data.index))
+
+
+def _with_kept(data: pd.DataFrame, keep: list, scores: pd.DataFrame) -> pd.DataFrame:
+    if not keep:
+        return scores
+    return pd.concat([data[keep], scores], axis=1)
+
+
+def _check_max_missing(inst: Instrument, missing: str, max_missing) -> None:
+    k = inst.n_items
+    if missing != "prorate" or inst.scoring == "items":
+        return
+    if (not isinstance(max_missing, int | np.integer) or isinstance(max_missing, bool)
+            or not 0 <= max_missing < k):
+        raise ValueError(f"max_missing must be a whole number from 0 to {k - 1} for "
+                         f"{inst.id}, not {max_missing!r}")
+
+
+# ------------------------------------------------- the same on other backends (narwhals)
+_NUMBER_TEXT = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+
+
+def _answer_exprs(frame, inst: Instrument, cols: list[str]):
+    """Per item: the answer as Float64 and a flag for text that is not an answer."""
+    schema = frame.collect_schema()
+    labels = {text: float(v) for text, v in inst.response_map().items()}
+    values, unknown = [], []
+    for col in cols:
+        dtype = schema[col]
+        if dtype == nw.Boolean:
+            values.append(nw.lit(None, nw.Float64()))
+            unknown.append(~nw.col(col).is_null())
+        elif dtype.is_numeric():
+            values.append(nw.col(col).cast(nw.Float64()))
+            unknown.append(None)  # a number is never an unrecognised answer
+        else:
+            text = (nw.col(col).cast(nw.String()).str.replace_all(r"\s+", " ")
+                    .str.strip_chars().str.to_lowercase())
+            number = text.str.contains(_NUMBER_TEXT)
+            label = (text.replace_strict(labels, default=None, return_dtype=nw.Float64())
+                     if labels else nw.lit(None, nw.Float64()))
+            as_number = nw.when(number).then(text).otherwise(None).cast(nw.Float64())
+            values.append(nw.when(~label.is_null()).then(label).otherwise(as_number))
+            unknown.append(~nw.col(col).is_null() & (text != "") & label.is_null() & ~number)
+    return values, unknown
+
+
+def _raise_cells_frame(frame, problem, cols, flags, expected) -> None:
+    """One InvalidValueError for the cells flagged (a boolean expression per item): one
+    aggregate, then only the offending rows are collected."""
+    names = [f"__bad{j}" for j in range(len(cols))]
+    flagged = frame.with_columns(*(f.fill_null(False).alias(n) for f, n in zip(flags, names)))
+    anywhere = nw.any_horizontal(*(nw.col(n) for n in names), ignore_nulls=True)
+    if not any_rows(flagged, anywhere):
+        return
+    rows = failing_rows(flagged, anywhere, [*cols, *names], line_column=LINE_COLUMN)
+    bad = rows[names].to_numpy(dtype=bool)
+    bad_cols = [c for c, m in zip(cols, bad.any(axis=0)) if m]
+    found = [f"{cols[j]}={_shown(rows[cols[j]].iloc[i])}" for i, j in zip(*np.nonzero(bad[:10]))]
+    positions = [int(v) for v in rows[ROW_COLUMN]] if ROW_COLUMN in rows.columns else []
+    lines = (None if LINE_COLUMN not in rows.columns
+             else [int(v) for v in rows[LINE_COLUMN].dropna()])
+    raise InvalidValueError(problem, column=bad_cols if len(bad_cols) > 1 else bad_cols[0],
+                            rows=positions, line_numbers=lines, expected=expected, found=found)
+
+
+def _score_frame(frame, inst: Instrument, cols: list[str], missing: str, max_missing, keep):
+    """:func:`score` as narwhals expressions: validated where the data live, the scores
+    (and ``keep``) returned in the caller's backend, lazily for a lazy table."""
+    values, unknown = _answer_exprs(frame, inst, cols)
+    expected = _range_text(inst)
+    if inst.response_labels:
+        expected += " or one of: " + ", ".join(inst.response_labels)
+    problem = "unrecognised answer" if inst.response_labels else "non-numeric value"
+    if any(flag is not None for flag in unknown):
+        _raise_cells_frame(frame, problem, cols,
+                           [nw.lit(False) if f is None else f for f in unknown], expected)
+    names = [f"__v{j}" for j in range(len(cols))]
+    plan, eager = planned(frame)
+    answers = plan.with_columns(*(v.alias(n) for v, n in zip(values, names)))
+    answers = answers.with_columns(*(nw.when(nw.col(n).is_nan()).then(None).otherwise(
+        nw.col(n)).alias(n) for n in names))  # NaN in a float column is a missing answer
+    present = [~nw.col(n).is_null() for n in names]
+    fractional = [p & (nw.col(n) != nw.col(n).round(0)) for p, n in zip(present, names)]
+    outside = [p & ((nw.col(n) < inst.item_min) | (nw.col(n) > inst.item_max))
+               for p, n in zip(present, names)]
+    wrong = [(f | o) if inst.integer else o for f, o in zip(fractional, outside)]
+    if any_rows(answers, nw.any_horizontal(*wrong, ignore_nulls=True)):  # one pass
+        if inst.integer:
+            _raise_cells_frame(answers, "not a whole number", cols, fractional,
+                               _range_text(inst))
+        _raise_cells_frame(answers, "answer out of range", cols, outside, _range_text(inst))
+    k = len(cols)
+    n_answered = nw.sum_horizontal(*(p.cast(nw.Int64()) for p in present))
+    out = [nw.col(c) for c in keep]
+    if inst.scoring == "items":
+        out += [nw.col(n).alias(name) for n, name in zip(names, inst.items)]
+        out.append(n_answered.alias("n_answered"))
+        return finished(answers.select(out), eager)
+    sums = nw.sum_horizontal(*(nw.col(n) for n in names))
+    if missing == "complete":
+        total = nw.when(n_answered == k).then(sums).otherwise(None)
+        prorated = nw.lit(False)
+    else:
+        ok = (k - n_answered) <= max_missing
+        total = nw.when(ok).then(sums / n_answered * k).otherwise(None)
+        prorated = ok & (n_answered < k)
+    raw_name = f"{inst.id}_raw"
+    scored = answers.select(*out, total.alias(raw_name), n_answered.alias("n_answered"),
+                            prorated.alias("prorated"))
+    if inst.conversion is not None:
+        metric = _metric_expr(nw.col(raw_name), inst.conversion, half_up=missing == "prorate")
+        scored = scored.with_columns(metric.alias(f"{inst.id}_metric")).select(
+            *keep, raw_name, f"{inst.id}_metric", "n_answered", "prorated")
+    return finished(scored, eager)
+
+
+def _metric_expr(raw, table: str, *, half_up: bool):
+    """The raw-to-metric lookup of :func:`~wellbeing_lib.outcomes.swemwbs_metric` as an
+    expression (prorated totals rounded half up first, as :func:`score` does)."""
+    lo, _, metric = _conversion_table(table)
+    if half_up:
+        raw = (raw.round(9) + 0.5).floor()
+    mapping = {float(lo + i): float(v) for i, v in enumerate(metric)}
+    return raw.replace_strict(mapping, default=None, return_dtype=nw.Float64())
 
 
 def score_array(values, instrument, *, missing: str = "complete", max_missing: int = 1,

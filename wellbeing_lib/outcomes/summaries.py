@@ -16,10 +16,12 @@ Example
 
 from __future__ import annotations
 
+import narwhals as nw
 import numpy as np
 import pandas as pd
 
 from ..errors import InvalidValueError
+from ..frames import as_frame, column_names, is_pandas, planned, to_pandas
 from ..validation import (
     DEFAULT_CI,
     check_allowed,
@@ -93,7 +95,11 @@ def improved_on_n(
     ----------
     data : DataFrame
         Output of :func:`change` (columns id, ``measure``, ``status`` and, if present,
-        ``definition``: each definition is summarised separately).
+        ``definition``: each definition is summarised separately), of any backend of
+        :mod:`wellbeing_lib.frames`: the clients are counted where the data live and only
+        the counts (one row per pattern of measures improved) are collected.  The result
+        is a small pandas table.  A lazy table lists its measures alphabetically unless
+        ``measures=`` gives their order.
     policy : {"complete", "observed"}, default "complete"
         Clients missing some measures.  ``"complete"``: only clients with all M
         measures at both times count, in every row (N is the same throughout).
@@ -144,16 +150,24 @@ def improved_on_n(
     """
     if policy not in IMPROVED_POLICIES:
         raise ValueError(f"policy must be one of {IMPROVED_POLICIES}, not {policy!r}")
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"data must be a DataFrame (from change()), not {type(data).__name__}")
+    if not is_pandas(data):
+        as_frame(data, what="data (from change())")
     check_ci(ci)
     by = _as_list(by)
     require_columns(data, [id, "measure", "status", *by], what="improved_on_n")
     check_allowed(data, "status", STATUS_LABELS)
-    keys = [*by] + (["definition"] if "definition" in data.columns else [])
+    present = data.columns if is_pandas(data) else column_names(data)
+    keys = [*by] + (["definition"] if "definition" in present else [])
     names = _measure_names(data, measures)
-    frame = data.loc[data["measure"].isin(names), [*keys, id, "measure", "status"]]
-    groups, counts = _improvement_counts(frame, keys=keys, id=id, names=names, policy=policy)
+    if is_pandas(data):
+        wanted = data["measure"].isin(names).to_numpy()
+        columns = [*keys, id, "measure", "status"]
+        frame = data[columns] if wanted.all() else data.loc[wanted, columns]  # no copy
+        groups, counts = _improvement_counts(frame, keys=keys, id=id, names=names,
+                                             policy=policy)
+    else:
+        patterns = _client_patterns(data, keys=keys, id=id, names=names)
+        groups, counts = _pattern_counts(patterns, keys=keys, names=names, policy=policy)
     table = _improvement_blocks(groups, counts, names=names, policy=policy)
     n_arr = table["n"].to_numpy(dtype=np.int64)
     N_arr = table["N"].to_numpy(dtype=np.int64)
@@ -175,18 +189,16 @@ def _improvement_counts(frame: pd.DataFrame, *, keys: list, id: str, names: list
     ``at_n, at_N`` (≥ k, k = 1…M), ``ex_n, ex_N`` (exactly k, k = 0…M) and ``me_n, me_N``
     (per measure), each an int array with one row per group.
     """
-    n_m = len(names)
     improved_row = (frame["status"] == "improved").to_numpy()
     observed_row = frame["status"].notna().to_numpy()
     measure_row = pd.Index(names).get_indexer(frame["measure"])
     # one code per client (within its by-group and definition), one per by-group
-    client_row = frame.groupby([*keys, id], observed=True, sort=False,
-                               dropna=False).ngroup().to_numpy()
-    n_clients = int(client_row.max()) + 1 if len(client_row) else 0
-    pair = client_row.astype(np.int64) * n_m + measure_row
-    if len(pair) and np.bincount(pair, minlength=n_clients * n_m).max() > 1:
-        check_unique(frame, [*keys, id, "measure"])  # raises, naming the rows
-    if keys:
+    client_row, group_row, groups = _block_clients(frame, keys, id)
+    if client_row is None:
+        client_row = _row_groups(frame, [*keys, id])
+    if groups is not None:
+        pass  # the groups follow from the layout too
+    elif keys:
         key_groups = frame.groupby(keys, observed=True, sort=True, dropna=False)
         group_row = key_groups.ngroup().to_numpy()
         groups = key_groups.size().index.to_frame(index=False)
@@ -194,42 +206,236 @@ def _improvement_counts(frame: pd.DataFrame, *, keys: list, id: str, names: list
     else:
         group_row = np.zeros(len(frame), dtype=np.int64)
         groups = pd.DataFrame(index=range(1))
-    g = len(groups)
-    imp = np.bincount(client_row, weights=improved_row, minlength=n_clients).astype(np.int64)
-    obs = np.bincount(client_row, weights=observed_row, minlength=n_clients).astype(np.int64)
+    return groups, _row_counts(
+        improved_row, observed_row, measure_row, client_row, group_row, n_groups=len(groups),
+        n_m=len(names), policy=policy,
+        duplicated=lambda: check_unique(frame, [*keys, id, "measure"]))
+
+
+def _row_counts(improved_row, observed_row, measure_row, client_row, group_row, *,
+                n_groups: int, n_m: int, policy: str, duplicated) -> dict[str, np.ndarray]:
+    """The counts of :func:`_improvement_counts` from one entry per row of the change
+    table: improved, observed, its measure, client and group numbers (numpy arrays).
+    ``duplicated()`` raises the named error for a client with a measure twice."""
+    g = n_groups
+    n_clients = int(client_row.max()) + 1 if len(client_row) else 0
+    pair = client_row.astype(np.int64) * n_m + measure_row
+    if len(pair) and np.bincount(pair, minlength=n_clients * n_m).max() > 1:
+        duplicated()  # raises, naming the rows
+    side = n_m + 1  # both counts per client in one pass: improved + side × observed
+    both = np.bincount(client_row, weights=improved_row + side * observed_row.astype(np.int64),
+                       minlength=n_clients).astype(np.int64)
+    obs, imp = np.divmod(both, side)
     client_group = np.zeros(n_clients, dtype=np.int64)
     client_group[client_row] = group_row
-    complete = obs == n_m
-    ks = np.arange(1, n_m + 1)
-    ks0 = np.arange(0, n_m + 1)
-    if policy == "complete":
-        at_n = (imp[:, None] >= ks) & complete[:, None]
-        at_N = np.repeat(complete[:, None], n_m, axis=1)
-        ex_n = (imp[:, None] == ks0) & complete[:, None]
-        ex_N = np.repeat(complete[:, None], n_m + 1, axis=1)
-    else:
-        at_n = imp[:, None] >= ks
-        at_N = obs[:, None] >= ks
-        ex_n = (imp[:, None] == ks0) & (obs >= 1)[:, None]
-        ex_N = np.repeat((obs >= 1)[:, None], n_m + 1, axis=1)
-
-    def by_group(columns: np.ndarray) -> np.ndarray:
-        """Sum each column of a (clients, c) array within the by-groups → (g, c)."""
-        return np.column_stack([np.bincount(client_group, weights=col, minlength=g)
-                                for col in columns.T]).astype(np.int64)
-
-    counts = dict(zip(("at_n", "at_N", "ex_n", "ex_N"),
-                      (by_group(x) for x in (at_n, at_N, ex_n, ex_N))))
+    complete = obs == n_m  # clients counted by (group, measures improved, measures observed)
+    histogram = np.bincount((client_group * side + imp) * side + obs,
+                            minlength=g * side * side).reshape(g, side, side)
+    counts = _histogram_counts(histogram, n_m=n_m, policy=policy)
     # per measure: improved among complete clients, or among those observed on it
     cell = group_row * n_m + measure_row
     if policy == "complete":
         counted_n, counted_N = improved_row & complete[client_row], complete[client_row]
     else:
         counted_n, counted_N = improved_row, observed_row
-    me_n = np.bincount(cell, weights=counted_n, minlength=g * n_m).astype(np.int64)
-    me_N = np.bincount(cell, weights=counted_N, minlength=g * n_m).astype(np.int64)
-    counts["me_n"], counts["me_N"] = me_n.reshape(g, n_m), me_N.reshape(g, n_m)
+    tally = np.bincount((cell * 2 + counted_n) * 2 + counted_N,
+                        minlength=g * n_m * 4).reshape(g, n_m, 2, 2)
+    counts["me_n"], counts["me_N"] = tally[:, :, 1, :].sum(axis=2), tally[:, :, :, 1].sum(axis=2)
+    return counts
+
+
+def _histogram_counts(histogram: np.ndarray, *, n_m: int, policy: str) -> dict:
+    """``at_n, at_N, ex_n, ex_N`` (groups × k) from the numbers of clients per group with
+    i measures improved and j observed (``histogram[g, i, j]``)."""
+    ks = np.arange(1, n_m + 1)
+    if policy == "complete":  # only clients observed on all M measures
+        full = histogram[:, :, n_m]  # (g, improved 0…M)
+        total = full.sum(axis=1)
+        at_least = np.cumsum(full[:, ::-1], axis=1)[:, ::-1]  # improved ≥ i
+        return {"at_n": at_least[:, ks], "at_N": np.repeat(total[:, None], n_m, axis=1),
+                "ex_n": full, "ex_N": np.repeat(total[:, None], n_m + 1, axis=1)}
+    improved = histogram.sum(axis=2)  # (g, improved 0…M), every client
+    observed = histogram.sum(axis=1)  # (g, observed 0…M)
+    at_least_imp = np.cumsum(improved[:, ::-1], axis=1)[:, ::-1]
+    at_least_obs = np.cumsum(observed[:, ::-1], axis=1)[:, ::-1]
+    some = histogram[:, :, 1:].sum(axis=2)  # (g, improved 0…M) among those observed on ≥1
+    some_total = some.sum(axis=1)
+    return {"at_n": at_least_imp[:, ks], "at_N": at_least_obs[:, ks], "ex_n": some,
+            "ex_N": np.repeat(some_total[:, None], n_m + 1, axis=1)}
+
+
+def _mean_change_frame(data, *, keys: list, names: list, ci: float) -> pd.DataFrame:
+    """:func:`~wellbeing_lib.stats.mean_ci` of ``change`` by ``keys``, aggregated where the
+    data live (n, mean, SD per group); the t intervals from that small table."""
+    from scipy import stats as sps
+
+    alpha = check_ci(ci)
+    frame = as_frame(data).filter(nw.col("measure").is_in(names))
+    value = nw.col("change").cast(nw.Float64())
+    frame = frame.with_columns(nw.when(value.is_nan()).then(None).otherwise(value)
+                               .alias("__change"))
+    out = to_pandas(frame.group_by(*keys, drop_null_keys=False).agg(
+        nw.col("__change").count().alias("n"), nw.col("__change").mean().alias("mean"),
+        nw.col("__change").std(ddof=1).alias("sd")))
+    out = out.sort_values(keys, kind="stable").reset_index(drop=True)  # as mean_ci
+    n = out["n"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        half = sps.t.ppf(1 - alpha / 2, n - 1) * out["sd"].to_numpy(dtype=float) / np.sqrt(n)
+    out["mean"] = out["mean"].astype("float64")
+    out["sd"] = out["sd"].astype("float64")
+    out["ci_low"] = out["mean"] - half
+    out["ci_high"] = out["mean"] + half
+    out["n"] = out["n"].astype("int64")
+    return out
+
+
+def _client_patterns(data, *, keys: list, id: str, names: list) -> pd.DataFrame:
+    """How many clients share each pattern of improved/observed measures, per group.
+
+    Where the data live: each row's measure becomes a bit (2^j), and one pass sums, per
+    client, the bits of the measures improved, of those observed and of every row, and
+    counts the rows; then one row per distinct pattern.  Only that small table is
+    collected.  A measure recorded twice for a client carries into another bit, so the
+    bits set are then fewer than the rows: a named error.
+    """
+    frame, _ = planned(data)
+    bit = nw.col("measure").replace_strict({m: 2**j for j, m in enumerate(names)},
+                                           default=None, return_dtype=nw.Int64())
+    improved = (nw.col("status") == "improved").fill_null(False)
+    per_row = frame.select(*keys, id, bit.alias("__bit"), improved.alias("__improved"),
+                           nw.col("status").is_null().alias("__missing")).filter(
+        ~nw.col("__bit").is_null())
+    per_row = per_row.select(
+        *keys, id, nw.col("__bit"),
+        nw.when(nw.col("__improved")).then(nw.col("__bit")).otherwise(0).alias("__imp"),
+        nw.when(nw.col("__missing")).then(0).otherwise(nw.col("__bit")).alias("__obs"))
+    clients = per_row.group_by(*keys, id, drop_null_keys=False).agg(
+        nw.col("__imp").sum(), nw.col("__obs").sum(), nw.col("__bit").sum().alias("__all"),
+        nw.col("__bit").count().alias("__rows"))
+    table = to_pandas(clients.group_by(*keys, "__imp", "__obs", "__all", "__rows",
+                                       drop_null_keys=False).agg(nw.len().alias("__clients")))
+    every = table["__all"].to_numpy(dtype=np.int64)
+    if (np.bitwise_count(every) < table["__rows"].to_numpy(dtype=np.int64)).any():
+        check_unique(as_frame(data).filter(nw.col("measure").is_in(names)),
+                     [*keys, id, "measure"])  # raises, naming the rows
+    imp = table["__imp"].to_numpy(dtype=np.int64)
+    obs = table["__obs"].to_numpy(dtype=np.int64)
+    for j in range(len(names)):
+        table[f"__imp{j}"] = (imp >> j) & 1
+        table[f"__obs{j}"] = (obs >> j) & 1
+    return table
+
+
+def _pattern_counts(patterns: pd.DataFrame, *, keys: list, names: list, policy: str):
+    """The counts of :func:`_improvement_counts` from a table of client patterns, each
+    pattern weighted by its number of clients (identical counts, from a small table)."""
+    n_m = len(names)
+    imp_m = patterns[[f"__imp{j}" for j in range(n_m)]].to_numpy(dtype=np.int64)
+    obs_m = patterns[[f"__obs{j}" for j in range(n_m)]].to_numpy(dtype=np.int64)
+    weight = patterns["__clients"].to_numpy(dtype=np.int64)
+    if keys:
+        key_groups = patterns.groupby(keys, observed=True, sort=True, dropna=False)
+        group_of = key_groups.ngroup().to_numpy()
+        groups = key_groups.size().index.to_frame(index=False)
+        groups.columns = keys
+    else:
+        group_of = np.zeros(len(patterns), dtype=np.int64)
+        groups = pd.DataFrame(index=range(1))
+    g = len(groups)
+    imp, obs = imp_m.sum(axis=1), obs_m.sum(axis=1)
+    complete = obs == n_m
+    histogram = np.zeros((g, n_m + 1, n_m + 1), dtype=np.int64)
+    np.add.at(histogram, (group_of, imp, obs), weight)
+    counts = _histogram_counts(histogram, n_m=n_m, policy=policy)
+    if policy == "complete":
+        me_n, me_N = imp_m * complete[:, None], np.repeat(complete[:, None], n_m, axis=1)
+    else:
+        me_n, me_N = imp_m, obs_m
+    for name, x in (("me_n", me_n), ("me_N", me_N)):
+        out = np.zeros((g, n_m), dtype=np.int64)
+        np.add.at(out, group_of, x.astype(np.int64) * weight[:, None])
+        counts[name] = out
     return groups, counts
+
+
+def _codes(values: pd.Series) -> np.ndarray | None:
+    """Integer codes of a categorical column (None for another dtype: not cheap to get)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy()
+    return None
+
+
+def _block_clients(frame: pd.DataFrame, keys: list, id: str):
+    """Client numbers of a change table laid out as :func:`change` writes it, found
+    without hashing every id: blocks of n rows, one per definition × measure, each
+    listing the same n distinct clients in the same order.
+
+    Returns ``(client_row, group_row, groups)``: the group numbers and the table of groups
+    too when the only key is ``definition`` (else None: grouped by pandas), or
+    ``(None, None, None)`` when the table is laid out otherwise (the ids are factorized).
+    """
+    nothing = (None, None, None)
+    measure = _codes(frame["measure"])
+    definition = _codes(frame["definition"]) if "definition" in keys else None
+    if measure is None or ("definition" in keys and definition is None) or len(frame) < 2:
+        return nothing
+    if definition is None:
+        block = measure.astype(np.int64)
+    else:
+        width = len(frame["definition"].cat.categories) + 1
+        block = measure.astype(np.int64) * width + definition + 1
+    changes = np.flatnonzero(block[1:] != block[:-1])
+    n = int(changes[0]) + 1 if len(changes) else len(frame)
+    if len(frame) % n:
+        return nothing
+    blocks = block.reshape(-1, n)
+    if not (blocks == blocks[:, :1]).all():
+        return nothing
+    first = frame[id].iloc[:n]
+    if first.isna().any() or len(pd.unique(first.array)) != n:  # (hashing, vectorised)
+        return nothing
+    others = [c for c in [id, *keys] if c != "definition"]
+    for col in others:
+        values = frame[col].array
+        head = values[:n]
+        for start in range(n, len(frame), n):
+            same = values[start:start + n] == head
+            if not np.asarray(same.fillna(False) if hasattr(same, "fillna") else same,
+                              dtype=bool).all():
+                return nothing
+    position = np.tile(np.arange(n, dtype=np.int64), len(frame) // n)
+    if definition is None:
+        if keys:
+            return position, None, None
+        return position, np.zeros(len(frame), dtype=np.int64), pd.DataFrame(index=range(1))
+    order = pd.factorize(definition[::n])[0].astype(np.int64)
+    client_row = np.repeat(order, n) * n + position
+    codes = definition[::n]
+    if keys != ["definition"] or (codes < 0).any():
+        return client_row, None, None
+    observed = np.unique(codes)  # as groupby(sort=True, observed=True): category order
+    groups = pd.DataFrame({"definition": pd.Categorical.from_codes(
+        observed, dtype=frame["definition"].dtype)})
+    return client_row, np.repeat(np.searchsorted(observed, codes), n), groups
+
+
+def _row_groups(frame: pd.DataFrame, columns: list) -> np.ndarray:
+    """Group number of each row by ``columns``, in order of first appearance (missing
+    values a group of their own): as ``groupby(..., sort=False, dropna=False).ngroup()``,
+    by factorizing each column once and combining the integer codes."""
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for col in columns:
+        values = frame[col]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            codes = values.cat.codes.to_numpy().astype(np.int64) + 1
+            levels = len(values.cat.categories) + 1
+        else:
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+            codes = codes.astype(np.int64) + 1
+            levels = len(uniques) + 1
+        combined, _ = pd.factorize(combined * levels + codes)
+        combined = combined.astype(np.int64)
+    return combined
 
 
 def _improvement_blocks(groups: pd.DataFrame, counts: dict[str, np.ndarray], *,
@@ -332,6 +538,10 @@ def baseline_vs_norm(
     """
     from scipy import stats as sps
 
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"data must be a pandas DataFrame, not {type(data).__module__}."
+                        f"{type(data).__name__} (one-sample t tests with scipy on pandas: "
+                        "collect the baseline scores first)")
     check_ci(ci)
     inst = _resolve(instrument)
     by = _as_list(by)
@@ -406,11 +616,13 @@ def subgroup_summary(
     Parameters
     ----------
     data : DataFrame
-        Output of :func:`change`.
+        Output of :func:`change`, of any backend of :mod:`wellbeing_lib.frames` (counts,
+        means and SDs are computed where the data live; the table is pandas).
     by : str or list of str
         Person-level columns (in ``data`` or in ``clients``).
     clients : DataFrame, optional
-        One row per client with the ``by`` columns, merged on the id.
+        One row per client with the ``by`` columns, merged on the id (a table of the same
+        backend as ``data``).
     statistic : {"improved_on_n", "mean_change"}, default "improved_on_n"
         ``"improved_on_n"``: % improved on ≥ k measures (:func:`improved_on_n`);
         ``"mean_change"``: mean change per measure with a t interval.
@@ -483,8 +695,11 @@ def subgroup_summary(
         else:
             sub = _one_definition(frame)
             names = _measure_names(sub, measures)
-            sub = sub[sub["measure"].isin(names)]
-            table = mean_ci(sub, value="change", by=[*keys, "measure"], ci=ci)
+            if is_pandas(sub):
+                sub = sub[sub["measure"].isin(names)]
+                table = mean_ci(sub, value="change", by=[*keys, "measure"], ci=ci)
+            else:
+                table = _mean_change_frame(sub, keys=[*keys, "measure"], names=names, ci=ci)
             table = table.rename(columns={"mean": "mean_change", "sd": "sd_change"})
         if var is None:
             table.insert(0, "group", "All clients")

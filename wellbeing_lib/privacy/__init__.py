@@ -17,6 +17,9 @@ Audit and the publishing gate
     :func:`publish_linked`): suppress, audit, refuse (:class:`~wellbeing_lib.errors.DisclosureError`)
     and mark withheld cells ``"*"`` - the one way a table gets into a report.
     :func:`scan_reports` checks finished HTML and Excel reports.
+Counts in prose
+    :func:`published_count` ("fewer than 8", "1,505") and :func:`published_share` (from
+    the published counts): how a sentence states a count of people.
 Pseudonyms
     :func:`pseudonymise`: keyed hash (HMAC-SHA256) of identifiers.
 NHS numbers
@@ -44,6 +47,7 @@ Plymouth       25   30     10
 
 from .audit import AUDIT_COLUMNS, audit
 from .nhs_numbers import find_nhs_numbers, is_valid_nhs_number, nhs_number_check_digit
+from .prose import NOT_PUBLISHED, published_count, published_share
 from .pseudonyms import KEY_ENV, pseudonymise
 from .publishing import NOT_PERSON_COUNTS, is_count_column, publish, publish_linked
 from .redaction import PII_PLACEHOLDERS, redact_pii
@@ -85,6 +89,9 @@ __all__ = [
     "scan_reports",
     "round_counts",
     "pseudonymise",
+    "published_count",
+    "published_share",
+    "NOT_PUBLISHED",
     "is_valid_nhs_number",
     "nhs_number_check_digit",
     "find_nhs_numbers",

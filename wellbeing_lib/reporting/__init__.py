@@ -9,7 +9,10 @@
 ``html``           self-contained HTML pages
 ``excel``          formatted workbooks and the one Excel styling path
 ``files``          byte-reproducible CSV and XLSX writers
-``notebooks``      executing the curated notebooks and exporting HTML reports
+``notebooks``      executing the curated notebooks and writing their reports
+``board``          board reports: an executed notebook without its code, key findings first
+``word``           the Word (.docx) version of a board report
+``colour_vision``  palettes checked under simulated colour-vision deficiency (CIEDE2000)
 =================  ==============================================================
 
 The computation modules of the domains never import this package's drawing modules;
@@ -36,7 +39,14 @@ from .display import (
     present,
 )
 from .excel import write_excel
-from .figures import alt_text, figure_to_base64, get_axes, set_alt_text, whiskers
+from .figures import (
+    alt_text,
+    enable_alt_text,
+    figure_to_base64,
+    get_axes,
+    set_alt_text,
+    whiskers,
+)
 from .files import XLSX_TIMESTAMP, write_csv, write_xlsx
 from .html import RawHTML, html_page, write_html
 from .notebooks import (
@@ -60,6 +70,7 @@ __all__ = [
     "figure_to_base64",
     "set_alt_text",
     "alt_text",
+    "enable_alt_text",
     "plot_proportions",
     "plot_forest",
     "present",

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from ..validation import require_columns
-from .figures import get_axes, whiskers
-from .palette import NHS_BLUE, NHS_PALETTE
+from .figures import get_axes, set_alt_text, whiskers
+from .palette import CATEGORICAL, NHS_BLUE
 
 __all__ = ["plot_proportions", "plot_forest"]
 
@@ -45,7 +45,10 @@ def plot_proportions(
 
     Designed for the tidy output of :func:`wellbeing_lib.stats.proportion_ci` and of the
     domain summaries: one row per bar, with ``proportion``, ``ci_low``, ``ci_high``.
-    Suppressed rows (missing proportion) are drawn as an empty slot labelled "*".
+    Suppressed rows (missing proportion) are drawn as an empty slot labelled "*".  Each
+    bar's label sits above the top of its interval whisker (never on it); one series is
+    NHS blue, several (``hue``) take the colour-blind-safe Okabe–Ito colours.  The chart's
+    alternative text lists every bar's value.
 
     Returns
     -------
@@ -59,15 +62,18 @@ def plot_proportions(
     groups = list(pd.unique(table[hue])) if hue else [None]
     width = 0.8 / len(groups)
     positions = np.arange(len(cats))
+    said = []
     for g_i, group in enumerate(groups):
         sub = table if group is None else table[table[hue] == group]
         sub = sub.set_index(x).reindex(cats)
         values = pd.to_numeric(sub[y], errors="coerce").to_numpy(dtype=float) * 100
         xs = positions + (g_i - (len(groups) - 1) / 2) * width
-        bars = ax.bar(
+        ax.bar(
             xs, np.nan_to_num(values), width=width * 0.95,
-            color=NHS_PALETTE[g_i % len(NHS_PALETTE)], label=None if group is None else str(group),
+            color=NHS_BLUE if hue is None else CATEGORICAL[g_i % len(CATEGORICAL)],
+            label=None if group is None else str(group),
         )
+        top = values.copy()
         if ci_low and ci_high:
             lo = pd.to_numeric(sub[ci_low], errors="coerce").to_numpy(dtype=float) * 100
             hi = pd.to_numeric(sub[ci_high], errors="coerce").to_numpy(dtype=float) * 100
@@ -76,16 +82,24 @@ def plot_proportions(
                 xs[ok], values[ok], yerr=whiskers(values[ok], lo[ok], hi[ok]),
                 fmt="none", ecolor="black", capsize=3, linewidth=1,
             )
+            top = np.where(ok, np.fmax(values, hi), values)
+        labels = ["*" if np.isnan(v) else f"{v:.0f}%" for v in values]
         if label_bars:
-            labels = ["*" if np.isnan(v) else f"{v:.0f}%" for v in values]
-            ax.bar_label(bars, labels=labels, padding=2, fontsize=8)
+            for x_i, y_i, text in zip(xs, np.nan_to_num(top), labels):
+                ax.annotate(text, xy=(x_i, y_i), xytext=(0, 3), textcoords="offset points",
+                            ha="center", va="bottom", fontsize=9)
+        prefix = "" if group is None else f"{group}: "
+        said += [f"{prefix}{c} {t}" for c, t in zip(cats, labels)]
     ax.set_xticks(positions, [str(c) for c in cats])
-    ax.set_ylim(0, 105)
+    ax.set_ylim(0, 112 if label_bars else 105)
     ax.set_ylabel(ylabel)
     ax.set_xlabel(xlabel or x)
     if hue:
         ax.legend(title=hue, frameon=False)
     ax.set_title(title or f"{y} by {x}")
+    set_alt_text(ax, f"Bar chart: {ax.get_title()}. {ylabel} with 95% confidence intervals"
+                     f" by {xlabel or x}: " + "; ".join(said) + "."
+                     + (" * means withheld (small numbers)." if "*" in " ".join(said) else ""))
     return ax
 
 
@@ -174,4 +188,10 @@ def plot_forest(
     unit = "% (95% CI)" if percent else "(95% CI)"
     ax.set_xlabel(xlabel or f"{estimate} {unit}")
     ax.set_title(title or f"{estimate.replace('_', ' ').capitalize()} by subgroup")
+    unit_text = "%" if percent else ""
+    said = [f"{lab} {'withheld' if np.isnan(e) else f'{e:.1f}{unit_text}'}"
+            for lab, e in zip(labels, est)]
+    set_alt_text(ax, f"Forest plot: {ax.get_title()}. Estimate and 95% confidence interval for "
+                     f"each row: " + "; ".join(said) + "."
+                     + ("" if ref is None else f" Dashed reference line at {ref:.1f}{unit_text}."))
     return ax

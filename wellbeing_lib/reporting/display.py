@@ -58,16 +58,19 @@ __all__ = [
 
 #: the kinds of value a column can hold, and how each is written
 KINDS = ("count", "number", "percent", "proportion", "money", "p_value", "ratio", "text",
-         "date")
+         "date", "yes_no")
+#: kinds written as words (left-aligned; the others are numbers, right-aligned)
+TEXT_KINDS = ("text", "date", "yes_no")
 #: what a missing or infinite value that was not withheld says
 NOT_ESTIMABLE = "not estimable"
 #: default decimals of each kind
 DEFAULT_DECIMALS = {"count": 0, "number": 2, "percent": 1, "proportion": 1, "money": 0,
-                    "p_value": 3, "ratio": 2, "text": None, "date": None}
+                    "p_value": 3, "ratio": 2, "text": None, "date": None, "yes_no": None}
 #: Excel number format of each kind (``{d}`` is replaced by the decimals)
 EXCEL_FORMATS = {"count": "#,##0", "number": "#,##0{d}", "percent": '0{d}"%"',
                  "proportion": "0{d}%", "money": '"£"#,##0{d};-"£"#,##0{d}',
-                 "p_value": "0{d}", "ratio": "0{d}", "text": "@", "date": "dd/mm/yyyy"}
+                 "p_value": "0{d}", "ratio": "0{d}", "text": "@", "date": "dd/mm/yyyy",
+                 "yes_no": "@"}
 MINUS = "\u2212"
 LABELS_FILE = "column_labels.csv"
 
@@ -192,6 +195,14 @@ def format_values(values, kind: str, decimals: int | None = None) -> pd.Series:
     if kind == "p_value":
         return format_p(values, d)
     series = pd.Series(values)
+    if kind == "text" and len(series) and series.map(type).isin([bool, np.bool_]).all():
+        kind = "yes_no"  # True/False is never shown as a Python value
+    if kind == "yes_no":
+        flags = series.astype(object)
+        yes = flags.isin([True, 1, "True", "true", "yes", "Yes"])
+        no = flags.isin([False, 0, "False", "false", "no", "No"])
+        return pd.Series(np.where(yes, "yes", np.where(no, "no", "")), index=series.index,
+                         dtype=object)
     if kind == "date":
         dates = pd.to_datetime(series, errors="coerce")
         return dates.dt.strftime("%d/%m/%Y").where(dates.notna(), "")
@@ -211,25 +222,44 @@ _PATTERNS = (
     (r"^(p|p_value|p_.*|.*_p)$", "p_value"),
     (r"^(pct|percent)(_.*)?$|.*_(pct|percent)$", "percent"),
     (r"^(proportion|prop)(_.*)?$|.*_proportion$", "proportion"),
-    (r".*(cost|value|price|investment|npv|saving)s?(_.*)?$", "money"),
+    # money: costs, investment, savings and present values (not "value", "price_year")
+    (r"^(.*_)?(costs?|investment|savings?|npv|pv|present_value|proxy_value|net_value)"
+     r"(_(per_[a-z_]+|total|mean|change|baseline|follow_up|low|high))?$", "money"),
     (r".*ratio.*", "ratio"),
     (r".*date$|^month$", "date"),
 )
 
 
+#: words written their own way in a header made from a column name
+_WORDS = {"ci": "CI", "pct": "%", "imd": "IMD", "sd": "SD", "q1": "Q1", "q3": "Q3",
+          "pam": "PAM", "swemwbs": "SWEMWBS", "wemwbs": "WEMWBS", "ucla3": "UCLA-3",
+          "nhs": "NHS", "gp": "GP", "afc": "AfC", "id": "ID", "ics": "ICS", "sroi": "SROI",
+          "npv": "NPV", "upl": "UPL", "lpl": "LPL", "dof": "degrees of freedom",
+          "tol": "tolerance", "chi2": "χ²", "mdc": "MDC", "qdpx": "QDPX", "ac": "AC"}
+
+
 def column_label(name) -> str:
-    """The human header of a column: from the labels table, else its name in words.
+    """The human header of a column: from the labels table, else its name in words
+    (``_`` as spaces, acronyms in capitals, ``ci`` as CI, ``pct`` as %).
 
     Example
     -------
     >>> column_label("mean_change"), column_label("swemwbs_metric")
     ('Mean change', 'SWEMWBS (metric score)')
+    >>> column_label("kappa_ci_low"), column_label("imd_quintile"), column_label("pct_strength")
+    ('Kappa CI low', 'IMD quintile', '% strength')
+    >>> column_label("chi2"), column_label("dof")
+    ('χ²', 'Degrees of freedom')
     """
     known = _label_table().get(str(name))
     if known:
         return known[0]
-    text = str(name).replace("_", " ").strip()
-    return text[:1].upper() + text[1:] if text else text
+    words = [w for w in str(name).strip().split("_") if w]
+    if not words:
+        return str(name)
+    text = " ".join(_WORDS.get(w.lower(), w) for w in words)
+    first = text[:1]  # "χ²" and "% strength" keep their first character
+    return first.upper() + text[1:] if first.isascii() and first.isalpha() else text
 
 
 def column_kind(name, values=None) -> tuple[str, int | None]:
@@ -309,7 +339,7 @@ class Table:
         cells = [[str(c) for c in frame.columns]]
         cells += [[str(v) for v in row] for row in frame.itertuples(index=False, name=None)]
         widths = [max(len(r[j]) for r in cells) for j in range(len(frame.columns))]
-        left = [k in ("text", "date") for k in self.kinds]
+        left = [k in TEXT_KINDS for k in self.kinds]
         for r in cells:
             lines.append("  ".join(v.ljust(w) if lft else v.rjust(w)
                                    for v, w, lft in zip(r, widths, left)).rstrip())
@@ -319,7 +349,7 @@ class Table:
 
     def _repr_html_(self) -> str:
         frame = self.to_frame()
-        num = ['class="num"' if k not in ("text", "date") else "" for k in self.kinds]
+        num = ['class="num"' if k not in TEXT_KINDS else "" for k in self.kinds]
         head = "".join(f"<th {a}>{html.escape(str(c))}</th>".replace("<th >", "<th>")
                        for c, a in zip(frame.columns, num))
         body = "".join(
@@ -330,6 +360,28 @@ class Table:
         note = f'<p class="wb-note">{html.escape(self.note)}</p>' if self.note else ""
         return (f'<table class="wb-table">{caption}<thead><tr>{head}</tr></thead>'
                 f"<tbody>{body}</tbody></table>{note}")
+
+
+_INTERVAL_END = re.compile(r"^(?:(?P<stem>.+)_)?ci_(?:low|high)$")
+
+
+def _estimate_of(col, columns: list, done: dict) -> int | None:
+    """Position of the estimate an interval column belongs to, among the columns done.
+
+    ``kappa_ci_low`` belongs to ``kappa``; a bare ``ci_low`` to the nearest column before it
+    that is not itself an interval end or a count (``proportion``, ``mean_change`` ...).
+    """
+    m = _INTERVAL_END.match(str(col))
+    if not m:
+        return None
+    names = list(done)
+    if m.group("stem"):
+        return names.index(m.group("stem")) if m.group("stem") in names else None
+    for k in range(len(names) - 1, -1, -1):
+        name = str(names[k])
+        if not _INTERVAL_END.match(name) and column_kind(name)[0] not in ("count", "text"):
+            return k
+    return None
 
 
 def present(data: pd.DataFrame, *, columns=None, labels=None, kinds=None, decimals=None,
@@ -370,11 +422,16 @@ def present(data: pd.DataFrame, *, columns=None, labels=None, kinds=None, decima
     for col in frame.columns:
         raw = frame[col].where(~withheld[col])
         kind, dec = column_kind(col, raw.dropna())
+        if pd.api.types.is_bool_dtype(frame[col]):
+            kind, dec = "yes_no", None
+        estimate = _estimate_of(col, list(frame.columns), values)
+        if estimate is not None and col not in kinds:  # an interval end reads like its estimate
+            kind, dec = shown_kinds[estimate], shown_decimals[estimate]
         kind = kinds.get(col, kind)
         if kind not in KINDS:
             raise ValueError(f"kind of {col!r} must be one of {KINDS}, not {kind!r}")
         dec = decimals.get(col, dec if col not in kinds else DEFAULT_DECIMALS[kind])
-        if kind not in ("text", "date"):
+        if kind not in ("text", "date", "yes_no"):
             raw = pd.to_numeric(raw, errors="coerce")
         values[col] = raw
         shown_labels.append(labels.get(col, column_label(col)))

@@ -17,20 +17,36 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["get_axes", "whiskers", "figure_to_base64", "set_alt_text", "alt_text",
-           "DEFAULT_FIGSIZE"]
+           "enable_alt_text", "DEFAULT_FIGSIZE"]
 
 #: size of a new figure when the caller gives no Axes and the plot sets no size (inches)
 DEFAULT_FIGSIZE = (7, 4)
 
 
-def get_axes(ax=None, *, figsize=DEFAULT_FIGSIZE):
+def get_axes(ax=None, *, figsize=DEFAULT_FIGSIZE, pyplot: bool = True):
     """The Axes to draw on: ``ax`` when given, else the Axes of a new figure of ``figsize``.
 
     Every ``plot_*`` function takes ``ax=`` and returns the Axes it drew on, as seaborn's
     do; this is the one place that makes a new figure when none is given.
+
+    ``pyplot=False`` makes a figure that pyplot does not manage (no global state, never
+    shown by the notebook's inline backend): what the widgets draw on, rendering each
+    chart to a PNG themselves (:func:`figure_to_base64`), so a chart drawn in a widget
+    callback can never come out blank or land in the wrong output.
+
+    Example
+    -------
+    >>> ax = get_axes(None, figsize=(2, 1), pyplot=False)
+    >>> import matplotlib.pyplot as plt
+    >>> ax.figure in [plt.figure(n) for n in plt.get_fignums()]
+    False
     """
     if ax is not None:
         return ax
+    if not pyplot:
+        from matplotlib.figure import Figure
+
+        return Figure(figsize=figsize).add_subplot()
     import matplotlib.pyplot as plt
 
     _, ax = plt.subplots(figsize=figsize)
@@ -130,3 +146,63 @@ def alt_text(ax_or_fig) -> str:
             bits.append(f"vertical axis: {ax.get_ylabel()}")
         parts.append("; ".join(bits) + ".")
     return " ".join(parts) if parts else "Chart."
+
+
+def _with_alt_text(formatter):
+    """A PNG formatter that adds ``{"alt": alt_text(fig)}`` to the output's metadata."""
+
+    def png(fig):
+        data, metadata = formatter(fig), {}
+        if isinstance(data, tuple):
+            data, metadata = data[0], dict(data[1] or {})
+        if data is None:
+            return None
+        metadata["alt"] = alt_text(fig)
+        return data, metadata
+
+    png.wellbeing_alt_text = True
+    return png
+
+
+def _install_alt_text(shell) -> bool:
+    from matplotlib.figure import Figure
+
+    formatter = shell.display_formatter.formatters["image/png"]
+    try:
+        current = formatter.lookup_by_type(Figure)
+    except KeyError:  # no inline backend: figures are not shown as PNG
+        return False
+    if not getattr(current, "wellbeing_alt_text", False):
+        formatter.for_type(Figure, _with_alt_text(current))
+    return True
+
+
+def enable_alt_text() -> bool:
+    """Make every chart a notebook shows carry its alternative text (:func:`alt_text`).
+
+    In a Jupyter kernel, the PNG of each matplotlib figure gets ``{"alt": ...}`` in its
+    output metadata (``output.metadata["image/png"]["alt"]``), which the board report, its
+    Word version and the analyst HTML put on the image (``<img alt=...>``, the Word picture
+    description).  The setting survives ``%matplotlib inline`` (it is put back before each
+    cell runs).  The demo runner calls this in every kernel it starts, so a notebook needs
+    no call of its own; call it once (e.g. in the parameters cell) to have it in JupyterLab.
+
+    Returns
+    -------
+    bool
+        True when charts will carry alt text (a kernel with the inline backend), else False.
+
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        return False
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return False
+    import matplotlib.pyplot  # noqa: F401 - the inline backend registers its formatters
+
+    if not getattr(shell, "wellbeing_alt_text_hook", False):
+        shell.events.register("pre_execute", lambda: _install_alt_text(shell))
+        shell.wellbeing_alt_text_hook = True
+    return _install_alt_text(shell)

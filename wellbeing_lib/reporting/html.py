@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .figures import figure_to_base64
+from .display import present
+from .figures import alt_text, figure_to_base64
 from .palette import NHS_BLACK, NHS_BLUE, NHS_DARK_GREY, NHS_GREY_4
 
 __all__ = ["RawHTML", "html_page", "write_html"]
@@ -38,13 +39,14 @@ def _html_block(item) -> str:
     if isinstance(item, pd.DataFrame):
         if item.empty:
             return "<p><em>(none)</em></p>"
-        return item.to_html(index=False, na_rep="", border=0, classes="table", escape=True)
+        return present(item)._repr_html_()  # human headers, no index, no NaN
     if isinstance(item, (list, tuple)):
         if not item:
             return "<p><em>(none)</em></p>"
         return "<ul>" + "".join(f"<li>{html.escape(str(i))}</li>" for i in item) + "</ul>"
     if hasattr(item, "savefig"):  # a matplotlib Figure
-        return (f'<figure><img alt="chart" src="data:image/png;base64,'
+        alt = html.escape(alt_text(item), quote=True)
+        return (f'<figure><img alt="{alt}" src="data:image/png;base64,'
                 f'{figure_to_base64(item)}"></figure>')
     raise TypeError(f"cannot put a {type(item).__name__} in an HTML page; use text, a list of "
                     "text, a DataFrame, a matplotlib Figure or RawHTML")
@@ -55,10 +57,10 @@ _PAGE_STYLE = (
     f"padding:0 1em;color:{NHS_BLACK.lower()};line-height:1.4}}"
     f"h1{{color:{NHS_BLUE}}}h2{{color:{NHS_BLUE};border-bottom:2px solid {NHS_BLUE};"
     "padding-bottom:.2em}"
-    "table.table{border-collapse:collapse;font-size:.85em;margin:.5em 0 1em}"
-    f"table.table th{{background:{NHS_BLUE};color:#fff;text-align:left;padding:4px 6px}}"
-    f"table.table td{{border-bottom:1px solid {NHS_GREY_4.lower()};padding:3px 6px;"
-    "vertical-align:top}"
+    "table.wb-table{border-collapse:collapse;font-size:.9em;margin:.5em 0 1em}"
+    f"table.wb-table th{{background:{NHS_BLUE};color:#fff;text-align:left;padding:4px 6px}}"
+    f"table.wb-table td{{border-bottom:1px solid {NHS_GREY_4.lower()};padding:3px 6px;"
+    "vertical-align:top}.num{text-align:right}"
     f"figure{{margin:1em 0}}img{{max-width:100%}}.subtitle{{color:{NHS_DARK_GREY}}}"
 )
 
@@ -74,8 +76,9 @@ def html_page(title: str, sections, *, subtitle: str | None = None) -> str:
         Each section gets an ``<h2>`` with an ``id`` made from its heading
         (``"Positives"`` → ``id="positives"``).  ``items`` is a list of items (or a
         single item): text (a paragraph, escaped), a list of text (a bulleted list,
-        escaped), a DataFrame (a table, escaped), a matplotlib Figure (embedded as a
-        base64 PNG, and closed) or :class:`RawHTML` (inserted as it is).
+        escaped), a DataFrame (a table through the display layer: human headers, no index,
+        "not estimable" for missing values), a matplotlib Figure (embedded as a base64 PNG
+        with its alternative text, and closed) or :class:`RawHTML` (inserted as it is).
     subtitle : str, optional
         A line under the title.
 

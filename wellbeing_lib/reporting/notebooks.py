@@ -1,9 +1,13 @@
 """Running the curated notebooks: execute them on a data folder and export HTML reports.
 
 The main job (``wellbeing demo``) runs every notebook in ``notebooks/`` against a data
-folder and writes ``<run folder>/<notebook>.html`` plus any Excel workbooks the notebooks
-produce.  Notebooks find their inputs and output folder through two environment
-variables, read in their parameters cell:
+folder and writes, per notebook, a board report ``<run folder>/<notebook>.html`` (no code,
+opening with the key findings, self-contained), the same report in Word
+``<notebook>.docx``, and the whole notebook with its code ``<notebook>-analyst.html``
+(:func:`write_reports`), plus any Excel workbooks the notebooks produce.  Charts carry
+their alternative text into every version (the kernels the runner starts call
+:func:`wellbeing_lib.reporting.figures.enable_alt_text`).  Notebooks find their inputs
+and output folder through two environment variables, read in their parameters cell:
 
 * ``WELLBEING_DATA``    – folder of input files (default: the bundled ``data/``);
 * ``WELLBEING_REPORTS`` – folder for HTML/XLSX outputs (default: ``reports/``).
@@ -50,6 +54,7 @@ import pandas as pd
 
 from ..errors import NotebookRunError
 from ..io import DATA_ENV
+from .board import NO_ALT_TEXT, NOT_FOR_PUBLICATION
 
 __all__ = [
     "REPORTS_ENV",
@@ -65,7 +70,13 @@ __all__ = [
     "refresh_notebooks",
     "plain_reason",
     "NotebookRun",
+    "write_reports",
+    "ANALYST_SUFFIX",
+    "NOT_FOR_PUBLICATION",
 ]
+
+#: what the analyst version's file name adds to the notebook's name
+ANALYST_SUFFIX = "-analyst"
 
 #: environment variable naming the folder notebooks write their outputs to
 REPORTS_ENV = "WELLBEING_REPORTS"
@@ -283,6 +294,25 @@ def plain_reason(exc: BaseException, *, cell: int | None = None) -> str:
     return (where + text)[:500]
 
 
+#: run in every kernel the runner starts (not a cell: execution counts are unchanged), so
+#: each chart's PNG output carries its alternative text in the output's metadata
+_ALT_TEXT_STARTUP = ("--IPKernelApp.exec_lines=['from wellbeing_lib.reporting.figures import "
+                     "enable_alt_text as _wb_alt; _wb_alt(); del _wb_alt']")
+
+
+def _without_outputs(nb):
+    """The notebook with every code cell's committed outputs removed before it runs.
+
+    A run that stops part-way must not leave the bundled data's results in the cells it
+    never reached: the report would show them as if they were the user's.
+    """
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    return nb
+
+
 def execute_notebook(path, *, data_dir=None, out_dir=None, timeout: int = CELL_TIMEOUT,
                      kernel_timeout: int = KERNEL_TIMEOUT,
                      stall_timeout: float | None = STALL_TIMEOUT,
@@ -314,7 +344,7 @@ def execute_notebook(path, *, data_dir=None, out_dir=None, timeout: int = CELL_T
     from nbclient import NotebookClient
 
     path = Path(path)
-    nb = nbformat.read(path, as_version=4)
+    nb = _without_outputs(nbformat.read(path, as_version=4))
     dog = _Watchdog(stall_timeout, notebook_timeout)
     client = NotebookClient(
         nb,
@@ -326,7 +356,7 @@ def execute_notebook(path, *, data_dir=None, out_dir=None, timeout: int = CELL_T
         resources={"metadata": {"path": str(path.parent)}},
         # the kernel only listens on this machine's loopback; keep its start-up
         # notice about unencrypted TCP out of the user's console
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        extra_arguments=["--IPKernelApp.log_level=ERROR", _ALT_TEXT_STARTUP],
         on_cell_execute=dog.on_cell_execute,
         on_cell_executed=dog.on_cell_executed,
     )
@@ -366,20 +396,69 @@ def _failed_cell(nb) -> int | None:
     return None
 
 
-#: cell tag of analyst-only output (e.g. raw small counts): kept in the notebook, never
-#: exported to a report (the HTML keeps the cell's code, which says so, without its output)
-NOT_FOR_PUBLICATION = "not-for-publication"
+#: the analyst version: the lab template without anything fetched from the web (require.js,
+#: MathJax, mermaid and the widget renderer come from public CDNs, which NHS networks often
+#: block), widgets replaced by a sentence, and every chart with its alternative text
+_ANALYST_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{% block jupyter_widgets %}{% endblock jupyter_widgets %}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{% block data_png scoped %}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}" alt="{{ ((output | get_metadata('alt', 'image/png')) or 'NO_ALT_TEXT') | escape_html }}">
+</div>
+{%- endblock data_png %}
+{%- block data_widget_view scoped %}
+<div class="jp-RenderedText jp-OutputArea-output {{ extra_class }}"><p><em>An interactive explorer: open the notebook in JupyterLab to use it.</em></p></div>
+{%- endblock data_widget_view -%}
+{%- block footer %}
+</html>
+{%- endblock footer %}
+""".replace("NO_ALT_TEXT", NO_ALT_TEXT)
 
 
 def _to_html(nb) -> str:
+    """The analyst version: the whole notebook, code included, viewable offline."""
+    import copy
+
+    import jinja2
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
-    exporter = HTMLExporter(template_name="lab")
+    shown = copy.deepcopy(nb)
+    shown.metadata.pop("widgets", None)
+    exporter = HTMLExporter(template_name="lab", template_file="wellbeing_analyst.html.j2",
+                            extra_loaders=[jinja2.DictLoader(
+                                {"wellbeing_analyst.html.j2": _ANALYST_TEMPLATE})])
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_all_outputs_tags={NOT_FOR_PUBLICATION}), enabled=True)
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = exporter.from_notebook_node(shown)
     return body
+
+
+def write_reports(nb, folder, stem: str) -> list[Path]:
+    """Write the three reports of an executed notebook into ``folder``.
+
+    * ``<stem>.html`` - the board report (:mod:`wellbeing_lib.reporting.board`): no code,
+      opening with the key findings, self-contained;
+    * ``<stem>.docx`` - the same report in Word (:mod:`wellbeing_lib.reporting.word`);
+    * ``<stem>-analyst.html`` - the whole notebook with its code, viewable offline.
+
+    Returns the paths written, the board HTML first.
+    """
+    from .board import board_html, board_report
+    from .word import board_docx
+
+    folder = Path(folder)
+    report = board_report(nb, name=stem)
+    analyst = folder / f"{stem}{ANALYST_SUFFIX}.html"
+    note = (f"Board report. The full analysis, with its code, is in {analyst.name}.")
+    board = folder / f"{stem}.html"
+    board.write_text(board_html(report, subtitle=note), encoding="utf-8")
+    word = board_docx(report, folder / f"{stem}.docx", subtitle=note)
+    analyst.write_text(_to_html(nb), encoding="utf-8")
+    return [board, word, analyst]
 
 
 def _failure_banner(nb, name: str, reason: str):
@@ -411,7 +490,7 @@ def run_notebooks(
     skip: dict | None = None,
     **limits,
 ) -> pd.DataFrame:
-    """Execute notebooks and write ``<out_dir>/<notebook>.html`` for each.
+    """Execute notebooks and write their reports (:func:`write_reports`) into ``out_dir``.
 
     Parameters
     ----------
@@ -435,7 +514,8 @@ def run_notebooks(
     DataFrame
         One row per notebook: notebook, html, seconds, error (one plain line), status
         (``ok``, ``failed``, ``skipped``), outputs (the files it wrote, relative to
-        ``out_dir``; a failed notebook's HTML states the reason at the top).
+        ``out_dir``, the board HTML first; a failed notebook's reports state the reason at
+        the top).
     """
     from tqdm.auto import tqdm
 
@@ -456,14 +536,14 @@ def run_notebooks(
             nb = execute_notebook(path, data_dir=data_dir, out_dir=out, **limits)
         except NotebookRunError as exc:
             if getattr(exc, "notebook", None) is not None:
-                html.write_text(_to_html(_failure_banner(exc.notebook, path.name, str(exc))),
-                                encoding="utf-8")
+                write_reports(_failure_banner(exc.notebook, path.name, str(exc)), out,
+                              path.stem)
             written = sorted(_files(out) - before)
             rows.append(NotebookRun(path.name, html if html.exists() else None,
                                     time.perf_counter() - start, str(exc), "failed",
                                     _relative(written, out, html)))
             continue
-        html.write_text(_to_html(nb), encoding="utf-8")
+        write_reports(nb, out, path.stem)
         written = sorted(_files(out) - before)
         rows.append(NotebookRun(path.name, html, time.perf_counter() - start,
                                 outputs=_relative(written, out, html)))

@@ -10,7 +10,13 @@ Two families, both as data:
   protanopia; Nuñez, Anderton & Renslow 2018).
 
 Charts, HTML and Excel writers take their colours from here, so a change of palette is
-one change.  Hex strings carry the ``#``; :func:`excel_colour` gives the ``RRGGBB`` form
+one change.  Every scale that encodes meaning is checked under simulated deuteranopia and
+protanopia (:mod:`wellbeing_lib.reporting.colour_vision`: Machado et al. 2009 simulation,
+CIEDE2000 distance; categories at least 10 apart, steps of an ordered scale at least 5
+and its two ends at least 20): :data:`PALETTES` lists them and the tests check each.
+Red–green scales are not used: the maturity heatmap is cividis, its Excel fill
+orange–white–blue, status charts use Okabe–Ito colours (and letters or a legend, so
+colour is never the only cue).  Hex strings carry the ``#``; :func:`excel_colour` gives the ``RRGGBB`` form
 openpyxl wants.
 
 Example
@@ -53,6 +59,17 @@ __all__ = [
     "MDC_CONCERN",
     "MDC_NEUTRAL",
     "MDC_TARGET",
+    "OI_BLUE",
+    "OI_ORANGE",
+    "OI_GREEN",
+    "OI_SKY_BLUE",
+    "OI_VERMILLION",
+    "OI_PURPLE",
+    "OI_YELLOW",
+    "CATEGORICAL",
+    "PALETTES",
+    "cmap_colours",
+    "text_colour_on",
     "excel_colour",
 ]
 
@@ -83,16 +100,26 @@ NHS_PALETTE = [
 ]
 
 # ------------------------------------------------------------ colour-blind-safe scales
+OI_BLUE = "#0072B2"
+OI_ORANGE = "#E69F00"
+OI_GREEN = "#009E73"
+OI_SKY_BLUE = "#56B4E9"
+OI_VERMILLION = "#D55E00"
+OI_PURPLE = "#CC79A7"
+OI_YELLOW = "#F0E442"
 #: Okabe–Ito categorical palette (black first is left out: it is the text colour)
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#56B4E9", "#D55E00", "#CC79A7", "#F0E442"]
-#: perceptually uniform sequential colour map for counts and shares (matplotlib name)
+OKABE_ITO = [OI_BLUE, OI_ORANGE, OI_GREEN, OI_SKY_BLUE, OI_VERMILLION, OI_PURPLE, OI_YELLOW]
+#: series colours of charts with several groups (``hue``): Okabe–Ito, in order
+CATEGORICAL = OKABE_ITO
+#: single-hue sequential colour map for counts and shares (matplotlib name)
 SEQUENTIAL_CMAP = "Blues"
 #: a colour-blind-safe sequential map with a wide lightness range
 SEQUENTIAL_CMAP_ALT = "cividis"
 #: a colour-blind-safe diverging map (purple–orange) for differences around zero
 DIVERGING_CMAP = "PuOr"
-#: the maturity heatmap's map (red–yellow–green, as the diagnostic reports have used)
-MATURITY_CMAP = "RdYlGn"
+#: the maturity heatmap's map: cividis (ordered, readable with any colour vision; was
+#: red–yellow–green, which collapses under deuteranopia)
+MATURITY_CMAP = "cividis"
 
 # ------------------------------------------------- NHS England "Making Data Count" charts
 # The statistical process control colours of NHS England's Making Data Count (as
@@ -108,8 +135,53 @@ MDC_TARGET = "#DE1B1B"
 # ------------------------------------------------------------------------- Excel fills
 #: a light red fill flagging a cell that needs attention (no evidence, no coverage)
 FLAG_FILL = "#F4C7C3"
-#: Excel's own three-colour scale (low, middle, high) used for maturity cells
-EXCEL_SCALE = ("#F8696B", "#FFEB84", "#63BE7B")
+#: the three-colour scale (low, middle, high) of maturity cells in Excel: light orange,
+#: near white, light blue (black text stays readable on each; no red–green)
+EXCEL_SCALE = ("#FDB863", "#F7F7F7", "#92C5DE")
+
+
+def cmap_colours(name: str, n: int = 5) -> list[str]:
+    """``n`` evenly spaced colours of a matplotlib colour map, as ``#RRGGBB``.
+
+    Example
+    -------
+    >>> cmap_colours("cividis", 2)
+    ['#00224E', '#FEE838']
+    """
+    import matplotlib
+    from matplotlib.colors import to_hex
+
+    cmap = matplotlib.colormaps[name]
+    return [to_hex(cmap(i / (n - 1))).upper() for i in range(n)]
+
+
+def text_colour_on(colour) -> str:
+    """Black or white text, whichever contrasts more with ``colour`` (WCAG 2 luminance).
+
+    Example
+    -------
+    >>> text_colour_on("#00224E"), text_colour_on("#FEE838")
+    ('#FFFFFF', '#231F20')
+    """
+    from matplotlib.colors import to_rgb
+
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(colour)]
+    lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    return WHITE if (1.05 / (lum + 0.05)) > ((lum + 0.05) / 0.05) else NHS_BLACK
+
+
+#: every colour scale that carries meaning: ``name: (colours, ordered)``; the tests check
+#: each under simulated deuteranopia and protanopia (see the module docstring)
+PALETTES = {
+    "categorical (Okabe–Ito)": (OKABE_ITO, False),
+    "Making Data Count icons": ([MDC_COMMON_CAUSE, MDC_IMPROVEMENT, MDC_CONCERN, MDC_NEUTRAL],
+                                False),
+    "Excel maturity scale": (list(EXCEL_SCALE), True),
+    "sequential map": (SEQUENTIAL_CMAP, True),
+    "sequential map (alternative)": (SEQUENTIAL_CMAP_ALT, True),
+    "diverging map": (DIVERGING_CMAP, True),
+    "maturity map": (MATURITY_CMAP, True),
+}
 
 
 def excel_colour(colour: str) -> str:

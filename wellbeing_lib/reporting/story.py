@@ -8,13 +8,15 @@ shows the "Key findings" box a board report opens with.  Both are plain objects 
 IPython displays (Markdown / HTML) and that print as text, so notebooks compare exactly
 under nbval and the report exporter can find them (``class="wb-key-findings"``).
 
+:func:`number`, :func:`percent`, :func:`money` and :func:`interval` write one figure for a
+sentence; a count of people is written with :func:`wellbeing_lib.privacy.published_count`.
+
 Example
 -------
->>> from wellbeing_lib.reporting.display import format_count, format_percent
 >>> n, share = 1500, 0.851
->>> say(f"Of {format_count([n])[0]} referred clients, {format_percent([share], proportion=True)[0]} "
-...     "improved on at least one measure.")
-Of 1,500 referred clients, 85.1% improved on at least one measure.
+>>> say(f"Of {n:,} referred clients, {percent(share)} improved on at least one measure "
+...     f"(95% CI {interval(0.825, 0.874, 'proportion')}).")
+Of 1,500 referred clients, 85.1% improved on at least one measure (95% CI 82.5% to 87.4%).
 >>> key_findings(["Most clients improved.", "The ratio is below 1."])
 Key findings
 - Most clients improved.
@@ -27,7 +29,10 @@ import html
 import re
 from dataclasses import dataclass
 
-__all__ = ["Prose", "KeyFindings", "say", "key_findings"]
+from .display import format_interval, format_money, format_number, format_percent
+
+__all__ = ["Prose", "KeyFindings", "say", "key_findings", "number", "percent", "money",
+           "interval"]
 
 
 def _inline(text: str) -> str:
@@ -100,3 +105,27 @@ def key_findings(items, *, title: str = "Key findings") -> KeyFindings:
     if not items or not all(isinstance(i, str) and i.strip() for i in items):
         raise ValueError("key_findings needs at least one non-empty sentence")
     return KeyFindings(tuple(items), title)
+
+
+# ------------------------------------------------------------- one figure in a sentence
+def number(x, decimals: int = 2) -> str:
+    """One number for a sentence, written as the tables write it: ``number(-1234.5)`` →
+    ``"−1,234.50"``."""
+    return format_number([x], decimals)[0]
+
+
+def percent(x, proportion: bool = True, decimals: int = 1) -> str:
+    """One proportion (or, with ``proportion=False``, a percentage) for a sentence:
+    ``percent(0.851)`` → ``"85.1%"``."""
+    return format_percent([x], decimals, proportion=proportion)[0]
+
+
+def money(x, decimals: int = 0) -> str:
+    """One sum of money for a sentence: ``money(-109248)`` → ``"−£109,248"``."""
+    return format_money([x], decimals)[0]
+
+
+def interval(low, high, kind: str = "number", decimals: int | None = None) -> str:
+    """One interval for a sentence: ``interval(0.825, 0.874, "proportion")`` →
+    ``"82.5% to 87.4%"``."""
+    return format_interval([low], [high], kind, decimals)[0]

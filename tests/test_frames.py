@@ -1,0 +1,45 @@
+"""Backend handling (wellbeing_lib/frames.py): what is accepted, what is collected."""
+
+from __future__ import annotations
+
+import narwhals as nw
+import pandas as pd
+import pytest
+
+from tests.backends import BACKENDS, LAZY, to_backend
+from wellbeing_lib import frames
+
+TABLE = pd.DataFrame({"x": [1, 7, 3, 9], "file_line": [2, 3, 5, 6]})
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_every_backend_is_read_and_its_kind_known(backend):
+    data = to_backend(TABLE, backend)
+    assert frames.column_names(data) == ["x", "file_line"]
+    assert frames.is_lazy(data) == (backend in LAZY)
+    assert frames.is_pandas(data) == (backend == "pandas")
+    assert frames.count_rows(data) == 4
+    assert frames.any_rows(data, nw.col("x") > 8) and not frames.any_rows(data, nw.col("x") > 9)
+    failing = frames.failing_rows(data, nw.col("x") > 5, ["x"], line_column="file_line")
+    assert failing["x"].tolist() == [7, 9] and failing["file_line"].tolist() == [3, 6]
+    if backend in LAZY:  # no row order: named by file line only
+        assert frames.ROW_COLUMN not in failing.columns
+    else:
+        assert failing[frames.ROW_COLUMN].tolist() == [1, 3]
+    assert isinstance(frames.to_pandas(data), pd.DataFrame)
+
+
+def test_anything_else_is_a_type_error_naming_what_is_accepted():
+    with pytest.raises(TypeError, match="a DuckDB relation or a PySpark"):
+        frames.as_frame({"x": [1]})
+    assert frames.backend_name(to_backend(TABLE, "duckdb")) == "duckdb"
+
+
+def test_an_eager_polars_table_is_planned_lazily_and_comes_back_eager():
+    pl = pytest.importorskip("polars")
+    plan, eager = frames.planned(pl.DataFrame({"x": [1, 2]}))
+    assert eager and isinstance(plan, nw.LazyFrame)
+    out = frames.finished(plan.with_columns(y=nw.col("x") * 2), eager)
+    assert isinstance(out, pl.DataFrame) and out["y"].to_list() == [2, 4]
+    plan, eager = frames.planned(pd.DataFrame({"x": [1]}))
+    assert not eager and isinstance(plan, nw.DataFrame)

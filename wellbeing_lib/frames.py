@@ -1,0 +1,197 @@
+"""Backends: one core for pandas, polars, pyarrow, DuckDB and PySpark, through narwhals.
+
+The outcomes core (:func:`~wellbeing_lib.outcomes.score`,
+:func:`~wellbeing_lib.outcomes.pair_measurements`, :func:`~wellbeing_lib.outcomes.change`,
+:func:`~wellbeing_lib.outcomes.improved_on_n`, :func:`~wellbeing_lib.outcomes.subgroup_summary`)
+and the checks of :mod:`wellbeing_lib.validation` accept any table that
+`narwhals <https://narwhals-dev.github.io/narwhals/>`_ reads:
+
+==========================  ======================  =========================================
+backend                     kind                    row-level results come back as
+==========================  ======================  =========================================
+pandas ``DataFrame``        eager (the default)     pandas (the library's reference path)
+polars ``DataFrame``        eager                   polars ``DataFrame``
+pyarrow ``Table``           eager                   pyarrow ``Table``
+polars ``LazyFrame``        lazy                    polars ``LazyFrame``
+DuckDB relation             lazy                    DuckDB relation (nothing is computed)
+PySpark / sqlframe          lazy                    the same kind of Spark ``DataFrame``
+==========================  ======================  =========================================
+
+The rule (ARCHITECTURE.md, "Backends"): a table with one row per record, client or
+client × measure comes back in the caller's backend, lazily for a lazy one; a small table
+of one row per group, rule or problem found (summaries, criteria, the pairing problems)
+comes back as pandas, because it is small and feeds the statistics (Wilson intervals,
+t intervals) and the reports.  Checks run where the data live: a lazy table is never
+collected to check it; only the rows that fail a check are collected, to name them.
+
+Example
+-------
+>>> import pandas as pd
+>>> backend_name(pd.DataFrame({"x": [1]}))
+'pandas'
+>>> frame = as_frame(pd.DataFrame({"x": [1, 2]}))
+>>> column_names(frame), is_lazy(frame)
+(['x'], False)
+"""
+
+from __future__ import annotations
+
+import narwhals as nw
+import pandas as pd
+
+__all__ = [
+    "as_frame",
+    "backend_name",
+    "is_pandas",
+    "is_lazy",
+    "column_names",
+    "to_pandas",
+    "to_native",
+    "any_rows",
+    "count_rows",
+    "failing_rows",
+    "planned",
+    "finished",
+    "ROW_COLUMN",
+    "SUPPORTED",
+]
+
+#: what a table argument may be, for error messages
+SUPPORTED = ("a pandas or polars DataFrame, a pyarrow Table, a polars LazyFrame, a DuckDB "
+             "relation or a PySpark (or sqlframe) DataFrame")
+
+#: the 0-based row position :func:`failing_rows` adds for an eager table
+ROW_COLUMN = "__wellbeing_row"
+
+
+def is_pandas(data) -> bool:
+    """Whether ``data`` is a pandas DataFrame (the library's reference path)."""
+    return isinstance(data, pd.DataFrame)
+
+
+def as_frame(data, *, what: str = "data"):
+    """``data`` as a narwhals ``DataFrame`` (eager) or ``LazyFrame`` (lazy).
+
+    Raises
+    ------
+    TypeError
+        For anything narwhals cannot read, naming what is accepted.
+
+    Example
+    -------
+    >>> as_frame([1, 2])
+    Traceback (most recent call last):
+    ...
+    TypeError: data must be a pandas or polars DataFrame, a pyarrow Table, a polars LazyFrame, a DuckDB relation or a PySpark (or sqlframe) DataFrame, not list
+    """
+    if isinstance(data, nw.DataFrame | nw.LazyFrame):
+        return data
+    try:
+        return nw.from_native(data)
+    except TypeError:
+        raise TypeError(f"{what} must be {SUPPORTED}, not {type(data).__name__}") from None
+
+
+def backend_name(data) -> str:
+    """The backend of a table: ``pandas``, ``polars``, ``pyarrow``, ``duckdb``,
+    ``sqlframe``, ``pyspark`` … (narwhals' name for it)."""
+    frame = as_frame(data)
+    return str(frame.implementation).lower().split(".")[-1]
+
+
+def is_lazy(frame) -> bool:
+    """Whether a (narwhals or native) table is lazy: DuckDB, Spark, a polars LazyFrame."""
+    return isinstance(as_frame(frame), nw.LazyFrame)
+
+
+def column_names(frame) -> list[str]:
+    """The column names of a table, without computing anything."""
+    return list(as_frame(frame).collect_schema().names())
+
+
+def to_native(frame):
+    """The caller's own object back from a narwhals frame."""
+    return frame.to_native()
+
+
+def to_pandas(frame) -> pd.DataFrame:
+    """A (small) table as a pandas DataFrame: the way summary tables come back."""
+    frame = as_frame(frame)
+    if isinstance(frame, nw.LazyFrame):
+        frame = frame.collect()
+    out = frame.to_pandas()
+    return out.reset_index(drop=True)
+
+
+def count_rows(frame) -> int:
+    """Number of rows (one aggregate on a lazy table)."""
+    frame = as_frame(frame)
+    if isinstance(frame, nw.DataFrame):
+        return len(frame)
+    return int(frame.select(nw.len()).collect().item())
+
+
+def any_rows(frame, mask) -> bool:
+    """Whether any row satisfies the boolean expression ``mask`` (a null counts as False).
+
+    One aggregate where the data live; nothing else is collected.
+    """
+    frame, _ = planned(frame)  # polars: one lazy aggregate, no column of flags held
+    flags = frame.select(mask.fill_null(False).cast(nw.Int64()).alias("__flag"))
+    counted = flags.select(nw.col("__flag").sum().alias("n"))  # a window mask works too
+    if isinstance(counted, nw.LazyFrame):
+        counted = counted.collect()
+    value = counted.item()
+    return bool(value) if value is not None else False
+
+
+def failing_rows(frame, mask, columns, *, line_column: str | None = None,
+                 limit: int | None = None) -> pd.DataFrame:
+    """The rows of ``frame`` where ``mask`` is true, as a small pandas table.
+
+    Only those rows (and only ``columns``, the line column and, for an eager table, the
+    0-based row position :data:`ROW_COLUMN`) are collected.  A lazy table has no row
+    order, so its rows are named by ``line_column`` (``file_line``) when it has one.
+
+    Example
+    -------
+    >>> import narwhals as nw, pandas as pd
+    >>> frame = as_frame(pd.DataFrame({"x": [1, 7, 3, 9]}))
+    >>> failing_rows(frame, nw.col("x") > 5, ["x"])
+       __wellbeing_row  x
+    0                1  7
+    1                3  9
+    """
+    frame = as_frame(frame)
+    names = column_names(frame)
+    keep = list(dict.fromkeys(c for c in columns if c in names))
+    if line_column is not None and line_column in names and line_column not in keep:
+        keep.append(line_column)
+    if isinstance(frame, nw.DataFrame):
+        frame = frame.with_row_index(ROW_COLUMN)
+        keep = [ROW_COLUMN, *keep]
+    lazy = isinstance(frame, nw.LazyFrame)
+    picked = frame.with_columns(mask.fill_null(False).alias("__flag")).filter(
+        nw.col("__flag")).select(keep)
+    if limit is not None:
+        picked = picked.head(limit)
+    out = to_pandas(picked)
+    if lazy and line_column in out.columns:  # no row order: list them in file order
+        out = out.sort_values(line_column, kind="stable").reset_index(drop=True)
+    return out
+
+
+def planned(frame):
+    """``(frame, eager)``: an eager polars table as a LazyFrame, so that a chain of steps
+    runs as one optimised query (no intermediate tables held in memory); any other table
+    unchanged.  :func:`finished` turns the result back into the caller's kind."""
+    frame = as_frame(frame)
+    if isinstance(frame, nw.DataFrame) and frame.implementation is nw.Implementation.POLARS:
+        return frame.lazy(), True
+    return frame, False
+
+
+def finished(frame, eager: bool):
+    """The native result of a chain started by :func:`planned` (collected if the caller's
+    table was eager)."""
+    return (frame.collect() if eager else frame).to_native()
