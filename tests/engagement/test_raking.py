@@ -188,3 +188,16 @@ def test_rake_result_is_a_frozen_dataclass_of_tables():
     with pytest.raises(dataclasses.FrozenInstanceError):
         diag.iterations = 2
     assert diag.to_frame()["iterations"].iloc[0] == 1
+
+
+def test_published_weighted_prevalence():
+    data = pd.DataFrame({"respondent": range(43),
+                         "text": ["lonely"] * 21 + ["my job"] * 3 + ["my family"] * 19})
+    out = weighted_prevalence(data, apply_codebook(data), weights=[1.0] * 43,
+                              suppress=True).set_index("theme")
+    lonely = out.loc["Loneliness"]
+    assert (lonely["n"], lonely["N"]) == (20, 45)  # 21 and 43 rounded to 5
+    assert lonely["percent"] == pytest.approx(100 * 20 / 45)  # from the published counts
+    assert lonely["weighted_percent"] == pytest.approx(100 * 21 / 43)  # the estimate stays
+    work = out.loc["Work and purpose"]
+    assert pd.isna(work["n"]) and pd.isna(work["weighted_percent"])  # 3: withheld with it

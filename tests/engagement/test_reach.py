@@ -85,3 +85,20 @@ def test_representation_keeps_no_state_and_the_plot_takes_the_threshold():
     default = eng.plot_representation(representation(sample, pop))
     assert default.get_lines()[-1].get_xdata()[0] == eng.UNDER_REPRESENTED == 0.8
     plt.close("all")
+
+
+def test_published_representation_gives_back_no_unrounded_count():
+    # 69 / 102 known: published as 70 of 100, share 70% (not 67.6%), ratio 1.4 (not 1.353)
+    sample = pd.DataFrame({"age": ["65+"] * 33 + ["16-64"] * 69 + [None] * 2})
+    pop = pd.DataFrame({"variable": "age", "category": ["16-64", "65+"], "share": [0.5, 0.5]})
+    out = representation(sample, pop, suppress=True).set_index("category")
+    assert out["n"].tolist() == [70, 35] and out["N"].tolist() == [100, 100]
+    assert out["n_missing"].isna().all()  # 2 withheld
+    assert out.loc["16-64", "sample_percent"] == pytest.approx(70.0)
+    wilson = proportion_ci(35, 100)
+    assert out.loc["65+", "ci_low"] == pytest.approx(100 * wilson["ci_low"].iloc[0])
+    assert out.loc["65+", "ratio"] == pytest.approx(0.7)
+    assert out.loc["65+", "ratio_ci_high"] == pytest.approx(2 * wilson["ci_high"].iloc[0])
+    assert out.loc["65+", "flag"] == "under-represented"
+    with pytest.raises(InvalidValueError, match="unweighted"):
+        representation(sample.fillna("65+"), pop, weights=[1.0] * 104, suppress=True)

@@ -136,3 +136,17 @@ def test_exemplar_quotes_unit_defaults_to_the_mentions_columns():
     by_respondent = apply_codebook(texts.drop(columns="question").iloc[[0, 2]])
     q = exemplar_quotes(texts.iloc[[0, 2]], by_respondent)
     assert "question" not in q.columns
+
+
+def test_published_cooccurrence_recomputes_jaccard_from_the_rounded_counts():
+    data = pd.DataFrame({"respondent": range(43),
+                         "text": ["lonely and anxious"] * 12 + ["anxious"] * 21 + ["lonely"] * 8
+                         + ["my job"] * 2})
+    co = theme_cooccurrence(data, apply_codebook(data), suppress=True)
+    pair = co.set_index(["theme_a", "theme_b"])
+    both = pair.loc[("Loneliness", "Mental health")]
+    # 20 lonely, 33 anxious -> 35, 12 both -> 10: Jaccard 10 / (20 + 35 - 10), not 12 / 41
+    assert (both["n_a"], both["n_b"], both["n_both"]) == (20, 35, 10)
+    assert both["jaccard"] == pytest.approx(10 / 45)
+    work = pair.loc[("Work and purpose", "Loneliness")]
+    assert pd.isna(work["n_a"]) and pd.isna(work["jaccard"])  # 2 withheld, Jaccard with it

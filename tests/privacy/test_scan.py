@@ -45,7 +45,9 @@ def test_every_number_of_a_crosstab_with_totals_is_a_count(tmp_path):
     (tmp_path / "published.html").write_text(publish(counts, margins=True).to_html())
     found = scan_reports(tmp_path)
     assert found["file"].str.endswith("raw.html").all()
-    assert problems(found) == [("a", "small count published")]
+    # 3 is small; 12 and the totals 32 and 33 are counts that were not rounded to 5
+    assert problems(found) == [("Total", "unrounded count published")] * 2 + [
+        ("a", "small count published"), ("a", "unrounded count published")]
 
 
 def test_a_missing_path_is_named(tmp_path):
@@ -75,3 +77,24 @@ def test_not_for_publication_outputs_stay_out_of_the_reports(demo_reports):
     for page in (analyst, board):
         assert "C-f8fc108cbce9" not in page  # ...and the client it lists is not in a report
         assert "follow-up without baseline" not in page
+
+
+def test_scan_reads_the_display_formats_of_board_reports(tmp_path):
+    """A board table is text ("1,505", "85.1%"): the scan reads it as the numbers it shows."""
+    from wellbeing_lib.reporting import present
+
+    leaky = pd.DataFrame({"group": ["A", "B", "C", "D"], "n": [3, 1505, 20, 22],
+                          "N": [40, 2000, 25, 30], "proportion": [3 / 40, 1505 / 2000, 20 / 27,
+                                                                   22 / 30]})
+    page = tmp_path / "board.html"
+    page.write_text(present(leaky)._repr_html_(), encoding="utf-8")
+    found = scan_reports(page)
+    assert found["problem"].tolist()[0] == "small count published"
+    assert found["value"].tolist()[0] == "3"
+    # C: 20/27 = 74.1% is not 20/25 = 80.0%, the published counts: a rate of unrounded ones
+    assert any(found["value"] == "74.1%")
+    # D: 22 is not a published count under the default rule (counts are rounded to 5)
+    assert found.loc[found["value"] == "22", "problem"].tolist() == ["unrounded count published"]
+    clean = pd.DataFrame({"group": ["B"], "n": [1505], "N": [2000], "proportion": [0.7525]})
+    page.write_text(present(clean)._repr_html_(), encoding="utf-8")
+    assert scan_reports(page).empty

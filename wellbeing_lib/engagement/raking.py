@@ -36,7 +36,7 @@ from ..validation import (
     require_columns,
 )
 from ._common import _as_text, _categories, _value_column, _weights, _wilson
-from ._mentions import _group_counts, _groups, _long, _presence
+from ._mentions import _group_counts, _groups, _long, _presence, _suppress
 
 __all__ = ["RakeDiagnostics", "RakeResult", "rake", "weighted_prevalence"]
 
@@ -367,7 +367,7 @@ def rake(data: pd.DataFrame, margins, *, max_iter: int = 100, tol: float = 1e-6,
 
 def weighted_prevalence(data: pd.DataFrame, mentions: pd.DataFrame, *, weights, by=None,
                         respondent: str = "respondent", level: str = "theme", codebook=None,
-                        ci: float = DEFAULT_CI) -> pd.DataFrame:
+                        ci: float = DEFAULT_CI, suppress=False) -> pd.DataFrame:
     """Theme prevalence with respondent weights (e.g. from :func:`rake`).
 
     ``data``, ``mentions``, ``by``, ``respondent``, ``level`` and ``codebook`` are as in
@@ -378,6 +378,12 @@ def weighted_prevalence(data: pd.DataFrame, mentions: pd.DataFrame, *, weights, 
     (x_i = 1 if respondent i mentions the theme).  The interval is the Wilson interval
     with Kish's effective sample size ``n_eff = (Σw)² / Σw²`` of the group in place of
     N - an approximation that ignores the estimation of the weights themselves.
+
+    With ``suppress`` (True, or a dict of settings) the unweighted counts ``n`` and ``N``
+    are published (:func:`wellbeing_lib.privacy.suppress_rows`: 1-7 withheld, others
+    rounded to 5) and ``percent`` is recomputed from the rounded counts, so that it gives
+    back no unrounded count; the weighted estimates are kept (they are not counts) except
+    where ``n`` is withheld.
 
     Returns
     -------
@@ -418,5 +424,11 @@ def weighted_prevalence(data: pd.DataFrame, mentions: pd.DataFrame, *, weights, 
         "percent": 100 * n / size, "weighted_percent": 100 * p,
         "effective_n": eff, "ci_low": 100 * low, "ci_high": 100 * high,
     })
-    return out.drop(columns=[c for c in out.columns if c == "index"])
+    out = out.drop(columns=[c for c in out.columns if c == "index"])
+    if not suppress:
+        return out
+    out = _suppress(out, suppress, ["n", "N"],
+                    ["percent", "weighted_percent", "effective_n", "ci_low", "ci_high"])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return out.assign(percent=(100 * out["n"] / out["N"]).astype(float))
 

@@ -135,7 +135,7 @@ def reach(data: pd.DataFrame, *, columns, ci: float = DEFAULT_CI,
 
 def representation(data: pd.DataFrame, population: pd.DataFrame, *, variables=None,
                    value: str | None = None, weights=None, threshold: float = UNDER_REPRESENTED,
-                   ci: float = DEFAULT_CI, seldom_heard=None) -> pd.DataFrame:
+                   ci: float = DEFAULT_CI, seldom_heard=None, suppress=False) -> pd.DataFrame:
     """Compare the sample with the population: representation ratios with CIs and flags.
 
     For each category c of each variable::
@@ -171,6 +171,12 @@ def representation(data: pd.DataFrame, population: pd.DataFrame, *, variables=No
     ci : float, default 0.95
     seldom_heard : dict, optional
         ``{variable: [categories]}`` that are seldom-heard groups.
+    suppress : bool or dict, default False
+        Publish the counts (unweighted only): :func:`wellbeing_lib.privacy.suppress_rows`
+        on ``n``, ``N`` and ``n_missing`` (1-7 withheld, others rounded to 5; a dict
+        passes settings), then the sample share, its Wilson interval, the ratios and the
+        flags recomputed from the rounded counts, so that no published figure gives back
+        an unrounded count.
 
     Returns
     -------
@@ -235,6 +241,18 @@ def representation(data: pd.DataFrame, population: pd.DataFrame, *, variables=No
             "ratio": ratio, "ratio_ci_low": r_low, "ratio_ci_high": r_high,
         }))
     out = pd.concat(parts, ignore_index=True)
+    if suppress:
+        if w is not None:
+            raise InvalidValueError("suppress applies to unweighted counts",
+                                    expected="weights=None with suppress")
+        out = _suppress(out, suppress, ["n", "N", "n_missing"],
+                        ["sample_percent", "ci_low", "ci_high", "ratio", "ratio_ci_low",
+                         "ratio_ci_high"], ci=ci,
+                        rates=(("n", "N", "sample_percent", "ci_low", "ci_high"),))
+        target = out["population_percent"].where(out["population_percent"] > 0)
+        out = out.assign(ratio=out["sample_percent"] / target,
+                         ratio_ci_low=out["ci_low"] / target,
+                         ratio_ci_high=out["ci_high"] / target)
     out["under_represented"] = (out["ratio"] < threshold).to_numpy()
     out["seldom_heard"] = [c in seldom.get(v, ()) for v, c in zip(out["variable"],
                                                                   out["category"])]

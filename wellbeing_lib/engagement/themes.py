@@ -298,13 +298,23 @@ def compare_groups(data: pd.DataFrame, mentions: pd.DataFrame, *, by: str,
 
 def theme_cooccurrence(data: pd.DataFrame, mentions: pd.DataFrame, *,
                        respondent: str = "respondent", level: str = "theme",
-                       codebook=None) -> pd.DataFrame:
+                       codebook=None, suppress=False) -> pd.DataFrame:
     """How often two themes are mentioned by the same respondent, with the Jaccard index.
 
     From the respondent x theme matrix X (1 = mentions), ``n_both = XᵀX`` and
     ``jaccard = n_both / (n_a + n_b - n_both)`` (respondents mentioning both over those
     mentioning either; NaN when neither is mentioned).  The diagonal (a theme with
     itself) has ``n_both = n_a`` and Jaccard 1.
+
+    Parameters
+    ----------
+    data, mentions, respondent, level, codebook
+        As for :func:`theme_frequency`.
+    suppress : bool or dict, default False
+        Publish the counts: :func:`wellbeing_lib.privacy.suppress_rows` on ``n_a``,
+        ``n_b`` and ``n_both`` (1-7 withheld, others rounded to 5; a dict passes settings),
+        and the Jaccard index recomputed from the rounded counts - withheld with any of
+        them - so that it gives back no unrounded count.
 
     Returns
     -------
@@ -333,12 +343,20 @@ def theme_cooccurrence(data: pd.DataFrame, mentions: pd.DataFrame, *,
         jaccard = np.where(union > 0, both / union, np.nan)
     k = len(labels)
     lab = np.asarray(labels, dtype=object)
-    return pd.DataFrame({
+    out = pd.DataFrame({
         f"{level}_a": pd.Series(np.repeat(lab, k), dtype="str"),
         f"{level}_b": pd.Series(np.tile(lab, k), dtype="str"),
         "n_a": np.repeat(single, k), "n_b": np.tile(single, k),
         "n_both": both.ravel(), "jaccard": jaccard.ravel(),
     })
+    if not suppress:
+        return out
+    out = _suppress(out, suppress, ["n_a", "n_b", "n_both"], ["jaccard"])
+    union = out["n_a"] + out["n_b"] - out["n_both"]
+    shown = (out[["n_a", "n_b", "n_both"]].notna().all(axis=1) & (union > 0)).to_numpy()
+    jaccard = np.full(len(out), np.nan)
+    jaccard[shown] = (out["n_both"][shown] / union[shown]).to_numpy(dtype=float)
+    return out.assign(jaccard=jaccard)
 
 
 def exemplar_quotes(texts: pd.DataFrame, mentions: pd.DataFrame, *, text: str = "text",

@@ -57,6 +57,7 @@ NOT_PERSON_COUNTS = frozenset({
     "n_overdue", "n_outcomes", "n_groups", "n_coders", "n_codes", "n_themes", "n_items",
     "n_measures", "n_units", "n_draws", "n_iterations", "n_trimmed",
     "n_resamples", "n_boot", "n_categories", "n_areas",
+    "n_points",  # points of a control chart (months), not people
 })
 #: other names of columns holding counts of people
 _PERSON_COUNT_NAMES = frozenset({"count", "people", "clients", "respondents", "responses",

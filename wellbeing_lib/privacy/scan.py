@@ -38,7 +38,7 @@ import pandas as pd
 
 from ..errors import InvalidValueError
 from .publishing import _RATE, RATE_SCALES, _decimals, is_count_column
-from .suppression import SUPPRESS_HIGH, SUPPRESS_LOW
+from .suppression import ROUND_BASE, SUPPRESS_HIGH, SUPPRESS_LOW
 
 __all__ = ["scan_reports", "SCAN_COLUMNS"]
 
@@ -130,17 +130,33 @@ def _xlsx_tables(path: Path) -> list:
 
 
 def _number(value) -> float:
-    """A table value as a number (NaN for text, blanks and withheld markers)."""
+    """A table value as a number (NaN for text, blanks, withheld markers and "< 0.001").
+
+    Reads the library's display formats too (:mod:`wellbeing_lib.reporting.display`):
+    thousands separators, a true minus sign, "£" and "%" ("85.1%" is 85.1).
+    """
     if isinstance(value, bool) or value is None:
         return np.nan
     if isinstance(value, int | float | np.number):
         return float(value)
-    text = str(value).strip().replace(",", "")
+    text = (str(value).strip().replace(",", "").replace("\u2212", "-").replace("£", "")
+            .removesuffix("%"))
     return float(text) if _NUMBER.match(text) else np.nan
 
 
+def _rate_of(header: str):
+    """(scale, suffix) of a rate column: ``percent``/``pct``/``proportion`` by name, or the
+    display layer's "%" header (a percentage: n / N × 100)."""
+    match = _RATE.match(header)
+    if match:
+        return RATE_SCALES[match.group(1)], match.group(2)
+    if header.strip() == "%":
+        return 100.0, None
+    return None
+
+
 def _scan_table(file: str, name: str, header: list, rows: list, low: int, high: int,
-                margins_name: str) -> list:
+                base: int, margins_name: str) -> list:
     width = len(header)
     rows = [list(r) + [None] * (width - len(r)) for r in rows]
     values = np.array([[_number(v) for v in r[:width]] for r in rows], dtype=float)
@@ -155,16 +171,20 @@ def _scan_table(file: str, name: str, header: list, rows: list, low: int, high: 
         small = np.isfinite(col) & (col == np.round(col)) & (col >= low) & (col <= high)
         for i in np.flatnonzero(small):
             found.append((file, name, labels[i], header[j], rows[i][j], "small count published"))
+        unrounded = np.isfinite(col) & (col > high) & (col % base != 0)
+        for i in np.flatnonzero(unrounded):
+            found.append((file, name, labels[i], header[j], rows[i][j],
+                          "unrounded count published"))
     position = {h: j for j, h in enumerate(header)}
     for j, h in enumerate(header):
-        match = _RATE.match(h)
-        if not match:
+        rate_of = _rate_of(h)
+        if rate_of is None:
             continue
-        numerator = "n" if match.group(2) is None else f"n_{match.group(2)}"
+        scale, suffix = rate_of
+        numerator = "n" if suffix is None else f"n_{suffix}"
         if numerator not in position or "N" not in position:
             continue
         rate, n, d = values[:, j], values[:, position[numerator]], values[:, position["N"]]
-        scale = RATE_SCALES[match.group(1)]
         shown = np.isfinite(rate)
         beside_withheld = shown & ~(np.isfinite(n) & np.isfinite(d))
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -181,7 +201,7 @@ def _scan_table(file: str, name: str, header: list, rows: list, low: int, high: 
 
 
 def scan_reports(paths, *, low: int = SUPPRESS_LOW, high: int = SUPPRESS_HIGH,
-                 margins_name: str = "Total") -> pd.DataFrame:
+                 base: int = ROUND_BASE, margins_name: str = "Total") -> pd.DataFrame:
     """Small counts and revealing rates in finished HTML and Excel reports.
 
     Parameters
@@ -190,6 +210,8 @@ def scan_reports(paths, *, low: int = SUPPRESS_LOW, high: int = SUPPRESS_HIGH,
         Files (``.html``, ``.xlsx``) or folders (searched recursively for both).
     low, high : int, default 1, 7
         The range of counts that must not be published.
+    base : int, default 5
+        Published counts above ``high`` are multiples of ``base`` (``base=1``: no check).
     margins_name : str, default "Total"
         A table with a row or column of this name is a cross-tab: all its numbers are
         counts.
@@ -199,8 +221,8 @@ def scan_reports(paths, *, low: int = SUPPRESS_LOW, high: int = SUPPRESS_HIGH,
     DataFrame
         One row per problem: ``file``, ``table`` (the sheet name, or "table k" for the
         k-th table of a page), ``row`` (the row's first cell), ``column``, ``value`` and
-        ``problem`` ("small count published", "rate beside a withheld count", or a rate
-        that is not the rate of the published counts).  Empty when the reports are clean.
+        ``problem`` ("small count published", "unrounded count published", "rate beside a
+        withheld count", or a rate that is not the rate of the published counts).  Empty when the reports are clean.
 
     Raises
     ------
@@ -226,5 +248,5 @@ def scan_reports(paths, *, low: int = SUPPRESS_LOW, high: int = SUPPRESS_HIGH,
         else:
             continue
         for name, header, rows in tables:
-            found += _scan_table(str(path), name, header, rows, low, high, margins_name)
+            found += _scan_table(str(path), name, header, rows, low, high, base, margins_name)
     return pd.DataFrame(found, columns=SCAN_COLUMNS)
