@@ -98,3 +98,25 @@ def test_scan_reads_the_display_formats_of_board_reports(tmp_path):
     clean = pd.DataFrame({"group": ["B"], "n": [1505], "N": [2000], "proportion": [0.7525]})
     page.write_text(present(clean)._repr_html_(), encoding="utf-8")
     assert scan_reports(page).empty
+
+
+def test_a_workbook_with_human_headers_is_read_as_its_columns(tmp_path):
+    """Board workbooks carry the display layer's headers ("N missing"): still counts."""
+    table = pd.DataFrame({"group": ["A", "B"], "n": [10, 20], "N": [40, 50],
+                          "n_missing": [3, 0], "clients": [12, 15]})
+    path = write_excel({"Summary": table}, tmp_path / "board.xlsx", labels=True)
+    found = scan_reports(path)
+    assert sorted(zip(found["column"], found["value"], found["problem"])) == [
+        ("Clients", 12, "unrounded count published"),
+        ("N missing", 3, "small count published")]
+
+
+def test_a_percent_header_is_read_on_either_scale(tmp_path):
+    """"%" is a proportion formatted 0.0% in a workbook and "85.1%" text on a page."""
+    table = pd.DataFrame({"group": ["A", "B"], "n": [710, 20], "N": [830, 25],
+                          "proportion": [710 / 830, 0.8]})
+    path = write_excel({"Summary": table}, tmp_path / "board.xlsx", labels=True)
+    assert scan_reports(path).empty
+    leaky = table.assign(proportion=[708 / 832, 0.8])  # the unrounded counts' rate
+    path = write_excel({"Summary": leaky}, tmp_path / "leaky.xlsx", labels=True)
+    assert scan_reports(path)["row"].tolist() == ["A"]

@@ -125,7 +125,7 @@ def write_monitoring_workbook(monitoring, path, *, reach: dict | None = None,
         points = _published_points(points, monitoring.definitions)
     sheets = {"About": about_sheet, "Icon summary": monitoring.icons,
               "Signals": monitoring.signals, "Points": points, **(reach or {})}
-    path = write_excel(sheets, path, overwrite=overwrite)
+    path = write_excel(sheets, path, overwrite=overwrite, labels=True)  # human headers
     _colour_icons(path, sheets)
     return path
 

@@ -146,13 +146,20 @@ def _number(value) -> float:
 
 def _rate_of(header: str):
     """(scale, suffix) of a rate column: ``percent``/``pct``/``proportion`` by name, or the
-    display layer's "%" header (a percentage: n / N × 100)."""
+    display layer's "%" header (scale None: read from the values)."""
     match = _RATE.match(header)
     if match:
         return RATE_SCALES[match.group(1)], match.group(2)
     if header.strip() == "%":
-        return 100.0, None
+        return None, None  # a percentage on a page ("85.1%"), a proportion in a workbook
     return None
+
+
+def _counts_people(header: str) -> bool:
+    """A column of counts of people, by its name or its human header ("N missing" is
+    ``n_missing``, "Clients" is ``clients``: the display layer's labels, read back)."""
+    name = str(header).strip()
+    return is_count_column(name) or is_count_column(name.lower().replace(" ", "_"))
 
 
 def _scan_table(file: str, name: str, header: list, rows: list, low: int, high: int,
@@ -162,7 +169,7 @@ def _scan_table(file: str, name: str, header: list, rows: list, low: int, high: 
     values = np.array([[_number(v) for v in r[:width]] for r in rows], dtype=float)
     labels = [str(r[0]) if r and r[0] is not None else "" for r in rows]
     crosstab = margins_name in header or margins_name in labels
-    counts = [j for j, h in enumerate(header) if is_count_column(h)]
+    counts = [j for j, h in enumerate(header) if _counts_people(h)]
     if crosstab:
         counts = sorted(set(counts) | set(range(1, width)))
     found = []
@@ -181,6 +188,9 @@ def _scan_table(file: str, name: str, header: list, rows: list, low: int, high: 
         if rate_of is None:
             continue
         scale, suffix = rate_of
+        if scale is None:  # "%": 0.851 formatted 0.0% in a workbook, "85.1%" on a page
+            finite = values[:, j][np.isfinite(values[:, j])]
+            scale = 1.0 if finite.size and np.abs(finite).max() <= 1 else 100.0
         numerator = "n" if suffix is None else f"n_{suffix}"
         if numerator not in position or "N" not in position:
             continue

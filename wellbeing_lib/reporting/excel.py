@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .display import EXCEL_FORMATS, Table, column_kind
+from .display import EXCEL_FORMATS, Table, column_kind, present
 from .palette import EXCEL_SCALE, NHS_BLUE, WHITE, excel_colour
 
 __all__ = [
@@ -192,6 +192,7 @@ def write_excel(
     index: bool = False,
     overwrite: bool = True,
     landscape: bool = True,
+    labels: bool = False,
 ) -> Path:
     """Write tables to a formatted workbook: bold frozen header, widths fitted, number
     formats, print setup.
@@ -211,6 +212,12 @@ def write_excel(
         If False, refuse to replace an existing file (FileExistsError).
     landscape : bool, default True
         Print in landscape (always fitted to one page wide, header row repeated).
+    labels : bool, default False
+        Write every DataFrame sheet as the display layer shows it
+        (:func:`~wellbeing_lib.reporting.display.present`): human headers ("Mean at
+        baseline", "95% CI low") and the formats of each column's kind - for workbooks
+        sent to boards and organisations.  Leave False for a workbook that is read back
+        by name (templates, data exchange).
 
     Example
     -------
@@ -232,6 +239,8 @@ def write_excel(
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, item in sheets.items():
             sheet = str(name)[:31]
+            if labels and isinstance(item, pd.DataFrame):
+                item = present(item.reset_index() if index else item)
             frame, formats = _sheet_frame(item, index)
             frame.to_excel(writer, sheet_name=sheet, index=False)
             ws = writer.sheets[sheet]
