@@ -63,10 +63,16 @@ def notebook():
     findings.outputs = [_out("execute_result", **{
         "text/html": key_findings(["Most clients *improved*.", "Costs fell."])._repr_html_(),
         "text/plain": "Key findings"})]
+    appendix = nbformat.v4.new_markdown_cell("## Appendix: on DuckDB",
+                                             metadata={"tags": ["analyst-only"]})
+    scale = nbformat.v4.new_code_cell("on_duckdb()", metadata={"tags": ["analyst-only"]})
+    scale.outputs = [_out(**{"text/markdown": say("Identical on DuckDB.").text,
+                             "text/plain": "Identical"})]
     nb.cells = [nbformat.v4.new_markdown_cell("# Outcomes report\n\nWhat changed?"),
                 nbformat.v4.new_markdown_cell("## Parameters"),
                 nbformat.v4.new_code_cell("DATA = data_dir()"),
-                nbformat.v4.new_markdown_cell("## Results"), hidden, code, findings]
+                nbformat.v4.new_markdown_cell("## Results"), hidden, code, findings, appendix,
+                scale]
     return nb
 
 
@@ -76,7 +82,8 @@ def test_board_report_keeps_the_story_and_leaves_out_the_machinery(notebook):
     assert report.findings == ("Most clients improved.", "Costs fell.")
     page = board_html(report, subtitle="Board report.")
     for absent in ("x = analyse()", "debug print", "SROIResult", "VBox", "Traceback",
-                   "C-123", "In [", "Out[", "NaN", "<script", "<link", "Parameters"):
+                   "C-123", "In [", "Out[", "NaN", "<script", "<link", "Parameters",
+                   "Appendix", "Identical on DuckDB"):
         assert absent not in page, absent
     assert page.index("wb-key-findings") < page.index("What changed?") < page.index("Results")
     assert "<strong>1,500</strong>" in page and "<em>improved</em>" in page

@@ -14,7 +14,9 @@ A board report keeps the story and the results of a notebook and leaves out the 
 * every chart as an embedded PNG with its alternative text (``alt``), taken from the
   output's metadata (:func:`wellbeing_lib.reporting.figures.enable_alt_text` puts it there)
   or, failing that, a sentence saying the chart has no description;
-* outputs of cells tagged ``not-for-publication`` left out, as in the analyst version.
+* outputs of cells tagged ``not-for-publication`` left out, as in the analyst version;
+* cells tagged ``analyst-only`` (Markdown and code: e.g. a technical appendix) left out
+  whole; the analyst version keeps them.
 
 The page is one self-contained file: styles inline, images embedded, no ``<script>`` and
 no ``<link>``, so it opens offline on a network that blocks public content delivery
@@ -51,11 +53,13 @@ import pandas as pd
 from .display import present
 from .palette import NHS_BLACK, NHS_BLUE, NHS_DARK_GREY, NHS_GREY_4, NHS_PALE_GREY
 
-__all__ = ["BoardReport", "NOT_FOR_PUBLICATION", "NO_ALT_TEXT", "board_report", "board_html",
+__all__ = ["BoardReport", "NOT_FOR_PUBLICATION", "ANALYST_ONLY", "NO_ALT_TEXT", "board_report", "board_html",
            "write_board_html", "image_alt"]
 
 #: cell tag of analyst-only output: never exported to a report
 NOT_FOR_PUBLICATION = "not-for-publication"
+#: cell tag of a cell for analysts (Markdown or code): kept in the analyst version only
+ANALYST_ONLY = "analyst-only"
 #: the alternative text of a chart that was given none (never an empty ``alt``)
 NO_ALT_TEXT = "Chart: no description was given for this chart."
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -180,6 +184,8 @@ def board_report(nb, *, name: str | None = None) -> BoardReport:
     """
     title, findings_html, blocks = None, None, []
     for cell in nb.cells:
+        if ANALYST_ONLY in (cell.get("metadata", {}).get("tags") or []):
+            continue
         if cell.cell_type == "markdown":
             text = _join(cell.source)
             if title is None:
