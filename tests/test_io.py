@@ -188,3 +188,18 @@ def test_parquet_files_are_read_and_their_errors_name_records(tmp_path):
     (tmp_path / "fake.parquet").write_text("client_id,q1\na,1\n")
     with pytest.raises(errors.UnreadableFileError, match="not a readable Parquet file"):
         read_table(tmp_path / "fake.parquet")
+
+
+def test_the_rows_as_read_do_not_get_in_the_way_of_parquet_or_pickle(tmp_path):
+    """attrs["file_rows"] is written as its description only (JSON, pickle): no warning."""
+    import pickle
+    import warnings
+
+    path = tmp_path / "a.csv"
+    path.write_text("id,q\na,1\nb,9\n", encoding="utf-8")
+    df = read_table(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        df.to_parquet(tmp_path / "a.parquet")
+    assert pd.read_parquet(tmp_path / "a.parquet").attrs["file_rows"] == "2 rows read from a.csv, line 2 on"
+    assert type(pickle.loads(pickle.dumps(df)).attrs["file_rows"]) is str

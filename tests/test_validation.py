@@ -193,3 +193,28 @@ def test_a_lazy_table_is_not_collected_to_check_it():
         check_numeric(rel, ["q1"], low=0, high=5)
     assert info.value.line_numbers == [777779] and info.value.found == [9.0]
     assert type(check_numeric(rel, ["id"])).__name__ == "DuckDBPyRelation"  # still lazy
+
+
+def test_lines_of_a_table_read_without_the_line_column_survive_sorting_and_renumbering(
+        tmp_path):
+    """read_table keeps the rows as read: a row is found by its values, never given a
+    wrong line (issue: messages pointed to the wrong line after filtering or sorting)."""
+    from wellbeing_lib.io import read_table
+
+    path = tmp_path / "answers.csv"
+    path.write_text("id,q\na,1\nb,9\nc,2\nd,8\ne,1\n", encoding="utf-8")
+    df = read_table(path)
+
+    def lines(data):
+        with pytest.raises(errors.InvalidValueError) as info:
+            check_numeric(data, ["q"], high=5)
+        return info.value.line_numbers
+
+    assert lines(df) == [3, 5]
+    assert lines(df.sort_values("q").reset_index(drop=True)) == [5, 3]  # 8 (d), then 9 (b)
+    assert lines(df[df["id"] != "b"].reset_index(drop=True)) == [5]
+    assert lines(df.sort_values("id", ascending=False)) == [5, 3]
+    moved = df.sort_values("q").reset_index(drop=True)
+    moved.loc[3, "q"] = 10  # a changed row cannot be found: no lines rather than wrong ones
+    assert lines(moved) == []
+    assert lines(df.assign(q=df["q"] * 10)) == [2, 3, 4, 5, 6]  # converted in place, in order

@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataWarning, InvalidValueError, SheetError, UnreadableFileError
-from .validation import LINE_COLUMN
+from .validation import LINE_COLUMN, FileRows
 
 __all__ = [
     "read_table",
@@ -433,6 +433,11 @@ def read_table(path, *, sheet_name=None, lines: bool = False, excel_errors: str 
     if lines:
         df = _add_lines(df, None if suffix == ".parquet" else kwargs.get("header", 0))
     with_source(df, path.name)
+    header = kwargs.get("header", 0)
+    if not lines and suffix != ".parquet" and isinstance(header, int) and not any(
+            k in kwargs for k in ("skiprows", "nrows", "index_col", "skipfooter")):
+        # the rows as read: errors find a row's line after filtering or sorting
+        df.attrs["file_rows"] = FileRows(df, first_line=header + 2, source=path.name)
     if encoding is not None:
         df.attrs["encoding"] = encoding
         df.attrs["delimiter"] = kwargs["sep"] if "sep" in kwargs else kwargs.get("delimiter")

@@ -165,13 +165,77 @@ def sheet_of(data: pd.DataFrame) -> str | None:
     return data.attrs.get("sheet") if is_pandas(data) else None
 
 
+class FileRows(str):
+    """The rows of a table as read, to find the file line of a row after the table was
+    filtered, sorted or renumbered (kept in ``attrs["file_rows"]`` by
+    :func:`~wellbeing_lib.io.read_table`: file provenance, the one use of ``attrs``).
+
+    A row is found by its values in the columns it was read with (hashed with
+    :func:`pandas.util.hash_pandas_object`), so a row whose values were changed, or that
+    is identical to another row, is not given a line: an error then names the row but no
+    line, never a wrong one.  Shares the data of the table read (copy-on-write), and is
+    not copied when pandas copies ``attrs``.  It is a ``str`` (its description) so that
+    pandas and pyarrow can write ``attrs`` as JSON (``to_parquet``,
+    ``pyarrow.Table.from_pandas``): only the description is written, not the rows.
+    """
+
+    def __new__(cls, data: pd.DataFrame, first_line: int, source: str = "the file"):
+        return super().__new__(cls, f"{len(data)} rows read from {source}, line {first_line} on")
+
+    def __init__(self, data: pd.DataFrame, first_line: int, source: str = "the file"):
+        self.columns = list(data.columns)
+        self.first_line = int(first_line)
+        self.n_rows = len(data)
+        self._rows = data.copy(deep=False)
+        self._lookup = None
+
+    def __deepcopy__(self, memo):  # pandas deep-copies attrs on every operation
+        return self
+
+    def __reduce__(self):  # pickled (e.g. to another process) as its description only
+        return (str, (str(self),))
+
+    def _hashes(self, data: pd.DataFrame) -> np.ndarray:
+        return pd.util.hash_pandas_object(data[self.columns], index=False).to_numpy()
+
+    def lines(self, data: pd.DataFrame, labels: list) -> list[int] | None:
+        """File lines of the rows ``labels`` of ``data`` (None for a row not found)."""
+        if not set(self.columns) <= set(data.columns):
+            return None
+        if self._lookup is None:
+            hashes = self._hashes(self._rows)
+            order = np.argsort(hashes, kind="stable")
+            self._lookup = (hashes, hashes[order], order)
+        hashes, ordered, order = self._lookup
+        wanted = self._hashes(data.loc[labels] if data.index.is_unique else
+                              data.iloc[data.index.get_indexer_for(labels)])
+        position = pd.to_numeric(pd.Series(labels, dtype=object), errors="coerce").to_numpy()
+        inside = np.isfinite(position) & (position >= 0) & (position < len(hashes)) & \
+            (position == np.round(position))
+        at = np.where(inside, position, 0).astype(np.int64)
+        in_place = inside & (hashes[at] == wanted)  # still where it was read
+        lo = np.searchsorted(ordered, wanted, "left")
+        unique = np.searchsorted(ordered, wanted, "right") - lo == 1
+        moved = order[np.minimum(lo, len(order) - 1)]
+        line = np.where(in_place, at, moved) + self.first_line
+        found = [int(v) if ok else None for v, ok in zip(line, in_place | unique)]
+        seen = [line for line in found if line is not None]
+        if len(seen) != len(set(seen)):  # one row read, shown twice: a copy made in memory
+            return [None] * len(found)
+        return found
+
+
 def line_numbers(data: pd.DataFrame, labels: Sequence) -> list[int] | None:
     """File line numbers (header = line 1) of index labels.
 
     Taken from the ``file_line`` column when the table has one (``read_table(...,
-    lines=True)``), so they survive filtering, sorting and reshaping; otherwise computed
-    from the position, and only while the frame keeps the default RangeIndex that
-    :func:`~wellbeing_lib.io.read_table` gives it (None otherwise).
+    lines=True)``), so they survive filtering, sorting and reshaping.  Otherwise a table
+    read by :func:`~wellbeing_lib.io.read_table` finds each row among the rows as read
+    (:class:`FileRows`), so the lines stay right after filtering, sorting or renumbering
+    the rows.  When a row is not found (its values were changed, or it is one of identical
+    rows moved from their place), the lines are given only while the table keeps the
+    RangeIndex and the number of rows it was read with; a table that was reshaped, or
+    built in memory, has no lines (None): an error names its rows, never a wrong line.
 
     Example
     -------
@@ -191,11 +255,21 @@ def line_numbers(data: pd.DataFrame, labels: Sequence) -> list[int] | None:
         else:
             values = lines.iloc[data.index.get_indexer_for(labels)]
         return [int(v) for v in values.dropna()]
+    rows = data.attrs.get("file_rows") if is_pandas(data) else None
+    found = rows.lines(data, labels) if isinstance(rows, FileRows) else None
+    if found is not None and None not in found:
+        return found
     if source_of(data) is None or not isinstance(data.index, pd.RangeIndex):
         return None
     if data.index.start != 0 or data.index.step != 1:
         return None
-    return [int(label) + 2 for label in labels]
+    if isinstance(rows, FileRows) and (len(data) != rows.n_rows or any(
+            line is not None and line != label + rows.first_line
+            for label, line in zip(labels, found or []))):
+        return None  # renumbered or moved: no line rather than a wrong one
+    # the rows as read, in their order (e.g. a converted copy made by a check)
+    return [int(label) + (rows.first_line if isinstance(rows, FileRows) else 2)
+            for label in labels]
 
 
 def error_location(data: pd.DataFrame, labels: Sequence) -> dict:

@@ -112,12 +112,12 @@ def test_workbook_publishes_the_points_and_colours_the_icons(feeds, tmp_path):
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["About", "Icon summary", "Signals", "Points", "Referral rates"]
     assert book["Icon summary"].conditional_formatting  # the icons are filled
-    points = pd.read_excel(path, sheet_name="Points")
-    fu = points[points["measure"] == "followed_up"]
-    assert fu["numerator"].fillna(0).eq(0).all()
-    assert (fu["denominator"].dropna() % 5 == 0).all()  # counts rounded to 5
+    points = pd.read_excel(path, sheet_name="Points")  # human headers (a board workbook)
+    fu = points[points["Measure"] == "followed_up"]
+    assert fu["Numerator"].fillna(0).eq(0).all()
+    assert (fu["Denominator"].dropna() % 5 == 0).all()  # counts rounded to 5
     about = pd.read_excel(path, sheet_name="About")
-    assert set(icon_legend()["label"]) <= set(about["label"])
+    assert set(icon_legend()["label"]) <= set(about["Label"])
     with pytest.raises(FileExistsError):
         write_monitoring_workbook(result, path, overwrite=False)
 
