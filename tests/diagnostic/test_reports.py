@@ -221,3 +221,17 @@ def test_reports_list_the_triangulation_rules_they_were_given(tmp_path):
         dg.write_system_report(scores, tmp_path / "mismatch", survey=survey,
                                triangulation=stricter)
     assert not (tmp_path / "mismatch").exists()
+
+
+def test_system_report_from_answers_in_polars_is_the_pandas_report(bundled, bundled_tri,
+                                                                     tmp_path):
+    pl = pytest.importorskip("polars")
+    answers = pl.from_pandas(pd.read_csv(DATA / "workforce_diagnostic_answers.csv"))
+    args = dict(triangulation=bundled_tri, survey=bundled["survey"],
+                organisations=bundled["orgs"], year=2021, start="2021-11")
+    dg.write_system_report(answers, tmp_path / "polars", **args)
+    dg.write_system_report(bundled["diag"], tmp_path / "pandas", **args)
+    for sheet in dg.SYSTEM_REPORT_SHEETS:
+        got = pd.read_excel(tmp_path / "polars" / "diagnostic_system_themes.xlsx", sheet)
+        ref = pd.read_excel(tmp_path / "pandas" / "diagnostic_system_themes.xlsx", sheet)
+        pd.testing.assert_frame_equal(got, ref)

@@ -71,3 +71,29 @@ def _check_number(name: str, value) -> None:
     """Raise ValueError unless ``value`` is a finite number."""
     if not isinstance(value, (int, float, np.integer, np.floating)) or not np.isfinite(value):
         raise ValueError(f"{name} must be a finite number; got {value!r}")
+
+
+def _scale_expected(scale: pd.DataFrame) -> str:
+    levels = ", ".join(f"{p:g} {lab}" for p, lab in zip(scale["points"], scale["label"]))
+    return f"a label or its points: {levels}; or blank if not answered"
+
+
+def _joined_missing(done: np.ndarray, ids: pd.Series) -> np.ndarray:
+    """Per organisation, the ids of the questions not answered, ``"; "``-joined in order
+    (one step per question, each over every organisation)."""
+    joined = np.full(done.shape[0], "", dtype=object)
+    for j, qid in enumerate(ids.astype(str)):
+        gap = ~done[:, j]
+        first = gap & (joined == "")
+        joined[first] = qid
+        later = gap & ~first
+        joined[later] = joined[later] + ("; " + qid)
+    return joined
+
+
+def _positions(values: pd.Series, targets) -> np.ndarray:
+    """Position of each value in ``targets`` (-1 when absent), looked up once per distinct
+    value."""
+    codes, uniques = pd.factorize(values)
+    at = np.append(pd.Index(targets).get_indexer(uniques), -1)  # code -1: missing
+    return at[codes]

@@ -41,7 +41,7 @@ from ..reporting.html import RawHTML, html_page, write_html
 from ..reporting.palette import FLAG_FILL, text_colour_on
 from ..validation import require_columns
 from ._common import _slug
-from .answers import Diagnostic, read_diagnostic_csv
+from .answers import Diagnostic, _as_diagnostic
 from .evidence import coverage_matrix, evidence_coverage, evidence_gaps
 from .findings import EVIDENCE_FOCUS, diagnostic_findings, org_profile
 from .framework import ELEMENT_SOURCE, maturity_scale
@@ -293,8 +293,8 @@ def _report_inputs(data, *, survey, networks, triangulation, triangulation_rules
         scores = score_diagnostic(diag)
     elif is_scores:
         scores = data.copy()
-    else:
-        diag = read_diagnostic_csv(data, scale=scale)
+    else:  # a file, or answers in any backend (validated there, then collected)
+        diag = _as_diagnostic(data, scale=scale)
         scores = score_diagnostic(diag)
     scale = diag.scale if diag is not None else maturity_scale(scale)
     summary = system_summary(scores, min_completeness=min_completeness)

@@ -27,8 +27,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..frames import is_pandas
 from ..validation import check_numeric, require_columns
-from ._common import _EPS, _check_number, _slug
+from ._backend import score_counts
+from ._common import _EPS, _check_number, _positions, _slug
 from .answers import Diagnostic, read_diagnostic_csv
 
 __all__ = [
@@ -54,9 +56,12 @@ def score_diagnostic(data, *, scale=None) -> pd.DataFrame:
 
     Parameters
     ----------
-    data : Diagnostic, DataFrame, str or Path
+    data : Diagnostic, table, str or Path
         The result of :func:`read_diagnostic_csv`, or anything it accepts (which
-        is then validated first).
+        is then validated first): a pandas, polars or pyarrow table, a polars LazyFrame,
+        a DuckDB relation or a PySpark DataFrame.  Answers of another backend are
+        aggregated where they live (one aggregate); only the per organisation x element
+        counts are collected.
     scale : optional
         The maturity scale, when ``data`` is not already a :class:`Diagnostic`
         (which carries its own).
@@ -64,8 +69,9 @@ def score_diagnostic(data, *, scale=None) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        One row per organisation x element (organisations in order of first
-        appearance, elements in framework order; every element appears even when
+        pandas, one row per organisation x element (organisations in order of first
+        appearance - for a lazy table, of ``file_line``, else by name -, elements in
+        framework order; every element appears even when
         nothing was answered): ``organisation``, ``element``, ``n_questions``,
         ``n_answered``, ``completeness_pct`` = 100 x n_answered / n_questions,
         ``mean_maturity`` = mean points of the answered questions, and
@@ -107,38 +113,71 @@ def score_diagnostic(data, *, scale=None) -> pd.DataFrame:
     q = diag.questions
     orgs = diag.completeness["organisation"].to_numpy()
     element_order = pd.unique(q["element"])
-
-    n_q = len(q)
-    grid = pd.DataFrame({
-        "organisation": np.repeat(orgs, n_q),
-        "question_id": np.tile(q["question_id"].to_numpy(), len(orgs)),
-        "element": np.tile(q["element"].to_numpy(), len(orgs)),
-    })
-    grid = grid.merge(diag.answers[["organisation", "question_id", "points", "level"]],
-                      on=["organisation", "question_id"], how="left", validate="one_to_one")
-    grid["organisation"] = pd.Categorical(grid["organisation"], categories=orgs)
-    grid["element"] = pd.Categorical(grid["element"], categories=element_order)
-    keys = ["organisation", "element"]
-    g = grid.groupby(keys, observed=True, sort=True)["points"]
-    out = pd.DataFrame({
-        "n_questions": g.size(),
-        "n_answered": g.count(),
-        "mean_maturity": g.mean(),
-    })
-    out.insert(2, "completeness_pct", 100 * out["n_answered"] / out["n_questions"])
-
     labels = scale["label"].tolist()
-    grid["level"] = pd.Categorical(grid["level"], categories=labels)
-    counts = (grid.dropna(subset=["points"])
-              .groupby(keys + ["level"], observed=False, sort=True).size()
-              .unstack("level").reindex(index=out.index, columns=labels, fill_value=0))
+    if is_pandas(diag.answers):
+        sizes, answered, means, counts = _grid_counts(diag.answers, orgs, q, element_order,
+                                                      labels)
+    else:  # aggregated where the answers live; one row per organisation x element back
+        known = diag._counts[1] if diag._counts and diag._counts[0] is diag.answers else None
+        sizes, answered, means, counts = _frame_counts(diag.answers, orgs, q, element_order,
+                                                       scale, known)
+    out = pd.DataFrame({
+        "organisation": np.repeat(orgs, len(element_order)),
+        "element": np.tile(np.asarray(element_order, dtype=object), len(orgs)),
+        "n_questions": sizes,
+        "n_answered": answered,
+    })
+    out["completeness_pct"] = 100 * out["n_answered"] / out["n_questions"]
+    out["mean_maturity"] = means
     denom = out["n_answered"].where(out["n_answered"] > 0)
-    for label in labels:
-        out[f"pct_{_slug(label)}"] = 100 * counts[label].astype("float64") / denom
-    out = out.reset_index()
+    for j, label in enumerate(labels):
+        out[f"pct_{_slug(label)}"] = 100 * pd.Series(counts[:, j]).astype("float64") / denom
     out["organisation"] = out["organisation"].astype(str)
     out["element"] = out["element"].astype(str)
     return out
+
+
+def _grid_counts(answers: pd.DataFrame, orgs, q: pd.DataFrame, element_order, labels):
+    """Per organisation x element (organisations, then elements, in order): questions,
+    answered, mean points and the count at each level, from the organisation x question
+    grid (integer keys; each mean sums its points in question order)."""
+    n_orgs, n_q, n_e = len(orgs), len(q), len(element_order)
+    org_at = _positions(answers["organisation"], orgs)
+    q_at = _positions(answers["question_id"], q["question_id"])
+    on = (org_at >= 0) & (q_at >= 0)
+    cells = org_at[on] * n_q + q_at[on]
+    if cells.size and np.bincount(cells).max() > 1:
+        raise pd.errors.MergeError("Merge keys are not unique in right dataset; not a "
+                                   "one-to-one merge")
+    points = np.full(n_orgs * n_q, np.nan)
+    points[cells] = answers["points"].to_numpy(dtype="float64", na_value=np.nan)[on]
+    level = np.full(n_orgs * n_q, -1)
+    level[cells] = _positions(answers["level"], labels)[on]
+    key = (np.repeat(np.arange(n_orgs) * n_e, n_q)
+           + np.tile(pd.Index(element_order).get_indexer(q["element"]), n_orgs))
+    g = pd.Series(points).groupby(key, sort=True)
+    counted = ~np.isnan(points) & (level >= 0)
+    counts = np.bincount(key[counted] * len(labels) + level[counted],
+                         minlength=n_orgs * n_e * len(labels)).reshape(-1, len(labels))
+    return g.size().to_numpy(), g.count().to_numpy(), g.mean().to_numpy(), counts
+
+
+def _frame_counts(answers, orgs, q: pd.DataFrame, element_order, scale: pd.DataFrame,
+                  known=None):
+    """:func:`_grid_counts` from the answers of another backend: one aggregate there
+    (:func:`~wellbeing_lib.diagnostic._backend.score_counts`), the grid filled here."""
+    n_orgs, n_e, n_l = len(orgs), len(element_order), len(scale)
+    per_element = q.groupby("element", sort=False).size().reindex(element_order).to_numpy()
+    found = score_counts(answers, scale, q, known)
+    at = (_positions(found["organisation"], orgs) * n_e
+          + _positions(found["element"], element_order))
+    answered = np.zeros(n_orgs * n_e, dtype=np.int64)
+    answered[at] = found["n_answered"].to_numpy(dtype=np.int64)
+    means = np.full(n_orgs * n_e, np.nan)
+    means[at] = found["mean"].to_numpy(dtype="float64")
+    counts = np.zeros((n_orgs * n_e, n_l), dtype=np.int64)
+    counts[at] = found[[f"__l{j}" for j in range(n_l)]].to_numpy(dtype=np.int64)
+    return np.tile(per_element, n_orgs).astype(np.int64), answered, means, counts
 
 
 # ------------------------------------------------------------------ system view
