@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.backends import BACKENDS, LAZY, collect, same_kind, to_backend
 from wellbeing_lib import economics as ec
 from wellbeing_lib.errors import DataError, DuplicateKeyError, InvalidValueError, MissingColumnError
 
@@ -69,8 +70,37 @@ def _total(data=USE, **kwargs):
         return ec.cost_service_use(data, **kwargs).total_cost
 
 
-def test_cost_service_use_small_table():
-    out = _cost(unit_costs=MAP, id="client")
+# The behaviour tests of cost_service_use run on every backend (tests/backends.py): the
+# counts converted from the same pandas table; the costed table is row-level (the caller's
+# backend, person-major for an eager table; a lazy one has no row order and is read back
+# sorted by person and service), the total a Python number.  A lazy table has no row
+# numbers either, so it is costed by its person column (``by_person``).
+def on(backend, data=USE):
+    return to_backend(data, backend)
+
+
+def by_person(backend) -> dict:
+    """``id="client"`` for a lazy table (it has no row numbers to cost by); else nothing."""
+    return {"id": "client"} if backend in LAZY else {}
+
+
+def rows(table, backend, services=("gp", "ae")) -> pd.DataFrame:
+    """The costed table as pandas, person-major (sorted so for a lazy backend)."""
+    out = collect(table)
+    if backend not in LAZY:
+        return out
+    key = "client" if "client" in out else "row"
+    rank = out["service"].map({s: i for i, s in enumerate(services)})
+    return out.assign(_rank=rank).sort_values([key, "_rank"], kind="stable").drop(
+        columns="_rank").reset_index(drop=True)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_cost_service_use_small_table(backend):
+    data = on(backend)
+    table = _cost(data, unit_costs=MAP, id="client")
+    assert same_kind(table, data)  # row-level: the caller's backend
+    out = rows(table, backend)
     assert list(out.columns) == [
         "client",
         "service",
@@ -85,84 +115,111 @@ def test_cost_service_use_small_table():
     assert out["service"].tolist() == ["gp", "ae"] * 3
     # A: 2×45 + 1×114; B: 0×45 + 3×114; C: 1×45 + 0×114
     assert out["cost"].tolist() == [90.0, 114.0, 0.0, 342.0, 45.0, 0.0]
-    assert _total(unit_costs=MAP, id="client") == 591.0
+    assert _total(data, unit_costs=MAP, id="client") == 591.0
     assert out["price_year"].tolist() == ["2012/13", "2013/14"] * 3
     assert (out["currency"] == "GBP").all()
     per_client = out.groupby("client")["cost"].sum()
     assert per_client.to_dict() == {"A": 204.0, "B": 342.0, "C": 45.0}
 
 
-def test_cost_service_use_without_id_keeps_row_labels_and_input_untouched():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_cost_service_use_without_id_keeps_row_labels_and_input_untouched(backend):
     before = USE.copy()
-    out = _cost(services=["gp"], unit_costs={"gp": "gp_home_visit"})
+    data = on(backend)
+    if backend in LAZY:  # no row order, so no row numbers: the person column is needed
+        with pytest.raises(InvalidValueError, match="a lazy table has no row numbers"):
+            _cost(data, services=["gp"], unit_costs={"gp": "gp_home_visit"})
+        return
+    out = collect(_cost(data, services=["gp"], unit_costs={"gp": "gp_home_visit"}))
     pd.testing.assert_frame_equal(USE, before)
-    assert out["row"].tolist() == [10, 11, 12]
+    # pandas: the row labels; another eager table: the row positions
+    assert out["row"].tolist() == ([10, 11, 12] if backend == "pandas" else [0, 1, 2])
     assert out["cost"].tolist() == [228.0, 0.0, 114.0]
 
 
-def test_cost_service_use_result_carries_the_total_and_price_years():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_cost_service_use_result_carries_the_total_and_price_years(backend):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        costed = ec.cost_service_use(USE, unit_costs=MAP, id="client")
+        costed = ec.cost_service_use(on(backend), unit_costs=MAP, id="client")
     assert costed.to_frame() is costed.table
     assert costed.total_cost == 591.0 and costed.price_years == ("2012/13", "2013/14")
-    assert repr(costed) == "ServiceUseCost(total 591.00 over 6 rows, price years 2012/13, 2013/14)"
     with pytest.raises(AttributeError):
         costed.total_cost = 0.0
-    assert costed.table.attrs == {}  # the total travels as a field, not in DataFrame.attrs
+    if backend == "pandas":
+        assert costed.table.attrs == {}  # the total travels as a field, not in DataFrame.attrs
+    rows = "a lazy table" if backend in LAZY else "6 rows"  # a lazy table is not counted
+    assert repr(costed) == f"ServiceUseCost(total 591.00 over {rows}, price years 2012/13, 2013/14)"
 
 
-def test_columns_named_after_items_need_no_map():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_columns_named_after_items_need_no_map(backend):
     data = pd.DataFrame({"gp_surgery_visit": [1, 2], "gp_telephone_consultation": [3, 0]})
-    out = ec.cost_service_use(data, services=list(data.columns)).table  # one price year: no warning
-    assert out["cost"].tolist() == [45.0, 81.0, 90.0, 0.0]
+    services = list(data.columns)
+    data["client"] = ["A", "B"]
+    out = ec.cost_service_use(on(backend, data), services=services, **by_person(backend)
+                              ).table  # one price year: no warning
+    assert rows(out, backend, services)["cost"].tolist() == [45.0, 81.0, 90.0, 0.0]
 
 
-def test_mixed_price_years_warn():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_mixed_price_years_warn(backend):
     with pytest.warns(UserWarning, match="different price years"):
-        ec.cost_service_use(USE, unit_costs=MAP)
+        ec.cost_service_use(on(backend), unit_costs=MAP, **by_person(backend))
 
 
-def test_unknown_item_and_unmapped_column_name_the_column():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_unknown_item_and_unmapped_column_name_the_column(backend):
+    data, ids = on(backend), by_person(backend)
     with pytest.raises(InvalidValueError, match="unknown item 'gp_visit'") as err:
-        _cost(unit_costs={"gp": "gp_visit"})
+        _cost(data, unit_costs={"gp": "gp_visit"}, **ids)
     assert err.value.column == "gp"
     with pytest.raises(InvalidValueError, match="no unit cost mapped") as err:
-        _cost(services=["gp", "ae"], unit_costs={"gp": "gp_surgery_visit"})
+        _cost(data, services=["gp", "ae"], unit_costs={"gp": "gp_surgery_visit"}, **ids)
     assert err.value.column == "ae"
 
 
-def test_negative_non_numeric_and_missing_counts():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_negative_non_numeric_and_missing_counts(backend):
+    ids = by_person(backend)
     bad = USE.assign(ae=[1, -2, 0])
     with pytest.raises(InvalidValueError, match="out of range") as err:
-        _cost(bad, unit_costs=MAP)
-    assert err.value.column == "ae" and err.value.rows == [11]
+        _cost(on(backend, bad), unit_costs=MAP, **ids)
+    assert err.value.column == "ae"
+    if backend == "pandas":  # rows named by their pandas labels
+        assert err.value.rows == [11]
 
     with pytest.raises(InvalidValueError, match="non-numeric"):
-        _cost(USE.assign(gp=["1", "two", "3"]), unit_costs=MAP)
+        _cost(on(backend, USE.assign(gp=["1", "two", "3"])), unit_costs=MAP, **ids)
 
     gap = USE.assign(gp=[2.0, None, 1.0])
     with pytest.raises(InvalidValueError, match="missing value") as err:
-        _cost(gap, unit_costs=MAP)
-    assert err.value.column == "gp" and err.value.rows == [11]
+        _cost(on(backend, gap), unit_costs=MAP, **ids)
+    assert err.value.column == "gp"
+    if backend == "pandas":
+        assert err.value.rows == [11]
 
-    out = _cost(gap, unit_costs=MAP, missing="propagate")
+    out = rows(_cost(on(backend, gap), unit_costs=MAP, missing="propagate", **ids), backend)
     assert np.isnan(out.loc[2, "cost"]) and out.loc[3, "cost"] == 342.0
-    assert np.isnan(_total(gap, unit_costs=MAP, missing="propagate"))  # never a silent zero
+    assert np.isnan(_total(on(backend, gap), unit_costs=MAP, missing="propagate", **ids))
+    # never a silent zero
 
 
-def test_missing_count_column_and_bad_arguments():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_missing_count_column_and_bad_arguments(backend):
+    data, ids = on(backend), by_person(backend)
     with pytest.raises(MissingColumnError):
-        _cost(unit_costs={"nurse": "gp_surgery_visit"})
+        _cost(data, unit_costs={"nurse": "gp_surgery_visit"}, **ids)
     with pytest.raises(MissingColumnError):
-        _cost(unit_costs=MAP, id="person")
+        _cost(data, unit_costs=MAP, id="person")
     with pytest.raises(InvalidValueError, match="no count columns"):
-        _cost()
+        _cost(data, **ids)
     with pytest.raises(InvalidValueError, match="missing-value policy"):
-        _cost(unit_costs=MAP, missing="zero")
+        _cost(data, unit_costs=MAP, missing="zero", **ids)
 
 
-def test_own_cost_table():
+@pytest.mark.parametrize("backend", BACKENDS)  # the counts in each backend, the costs pandas
+def test_own_cost_table(backend):
     local = pd.DataFrame(
         {
             "item": ["social_worker_hour", "home_care_hour"],
@@ -171,28 +228,31 @@ def test_own_cost_table():
             "currency": ["GBP", "GBP"],
         }
     )
-    data = pd.DataFrame({"sw": [1.5, 0.0], "hc": [10.0, 4.0]})
+    data = on(backend, pd.DataFrame({"sw": [1.5, 0.0], "hc": [10.0, 4.0], "client": ["A", "B"]}))
+    ids = by_person(backend)
     out = ec.cost_service_use(
-        data, unit_costs={"sw": "social_worker_hour", "hc": "home_care_hour"}, costs=local
+        data, unit_costs={"sw": "social_worker_hour", "hc": "home_care_hour"}, costs=local, **ids
     ).table
-    assert out["cost"].tolist() == [75.0, 200.0, 0.0, 80.0]
+    assert rows(out, backend, ["sw", "hc"])["cost"].tolist() == [75.0, 200.0, 0.0, 80.0]
 
     with pytest.raises(DuplicateKeyError):
         ec.cost_service_use(
-            data, unit_costs={"sw": "social_worker_hour"}, costs=pd.concat([local, local])
+            data, unit_costs={"sw": "social_worker_hour"}, costs=pd.concat([local, local]), **ids
         )
     with pytest.raises(InvalidValueError, match="out of range"):
         ec.cost_service_use(
-            data, unit_costs={"sw": "social_worker_hour"}, costs=local.assign(cost=[-1.0, 20.0])
+            data, unit_costs={"sw": "social_worker_hour"}, costs=local.assign(cost=[-1.0, 20.0]), **ids
         )
     with pytest.raises(InvalidValueError, match="more than one currency"):
         ec.cost_service_use(
             data,
             unit_costs={"sw": "social_worker_hour", "hc": "home_care_hour"},
             costs=local.assign(currency=["GBP", "EUR"]),
+            **ids,
         )
     with pytest.raises(MissingColumnError):
-        ec.cost_service_use(data, unit_costs={"sw": "x"}, costs=local.drop(columns="currency"))
+        ec.cost_service_use(data, unit_costs={"sw": "x"}, costs=local.drop(columns="currency"),
+                             **ids)
 
 
 INDEX = pd.DataFrame({"year": ["2012/13", "2013/14", "2016/17"], "index": [100.0, 102.0, 110.0]})

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.backends import BACKENDS, to_backend
 from wellbeing_lib.engagement import (
     apply_codebook,
     compare_groups,
@@ -22,21 +23,24 @@ from wellbeing_lib.engagement import (
 from wellbeing_lib.stats import proportion_ci
 
 
-def test_theme_frequency_by_hand(dialogue):
+@pytest.mark.parametrize("backend", BACKENDS)  # the data and mentions in one backend
+def test_theme_frequency_by_hand(dialogue, backend):
     m = apply_codebook(dialogue)
-    f = theme_frequency(dialogue, m, by="type")
+    data, mentions = to_backend(dialogue, backend), to_backend(m, backend)
+    f = theme_frequency(data, mentions, by="type")
+    assert isinstance(f, pd.DataFrame)  # a small table: pandas on every backend
     lon = f[f["theme"] == "Loneliness"].set_index("type")
     # public: R1, R3 (R4 is negated) -> 2/5; professional: R7 -> 1/3
     assert (lon.loc["public", "n"], lon.loc["public", "N"]) == (2, 5)
     assert (lon.loc["professional", "n"], lon.loc["professional", "N"]) == (1, 3)
     ref = proportion_ci(2, 5)
-    assert lon.loc["public", "ci_low"] == pytest.approx(100 * ref["ci_low"].iloc[0])
-    overall = theme_frequency(dialogue, m)
+    assert lon.loc["public", "ci_low"] == pytest.approx(100 * ref["ci_low"].iloc[0], abs=1e-12)
+    overall = theme_frequency(data, mentions)
     assert list(overall.columns) == ["theme", "n", "N", "percent", "ci_low", "ci_high"]
     cost = overall.set_index("theme").loc["Cost of living"]
     assert (cost["n"], cost["N"], cost["percent"]) == (2, 8, 25.0)
     assert len(overall) == load_codebook()["theme"].nunique()  # zero counts kept
-    pub = suppressed = theme_frequency(dialogue, m, by="type", suppress=True)
+    suppressed = theme_frequency(data, mentions, by="type", suppress=True)
     pub = suppressed.set_index(["type", "theme"])
     assert pd.isna(pub.loc[("public", "Loneliness"), "n"])       # 2 -> withheld
     assert pd.isna(pub.loc[("public", "Loneliness"), "percent"])

@@ -36,8 +36,7 @@ def mentions(people):
 
 
 @pytest.mark.parametrize("backend", OTHER_BACKENDS)
-@pytest.mark.parametrize("by,level,suppress", [(None, "theme", False),
-                                               ("stakeholder_type", "theme", False),
+@pytest.mark.parametrize("by,level,suppress", [("stakeholder_type", "theme", False),
                                                (["stakeholder_type", "sector"], "code", True)])
 def test_theme_frequency_counts_the_same_respondents(people, mentions, backend, by, level,
                                                      suppress):

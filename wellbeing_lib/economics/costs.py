@@ -181,7 +181,8 @@ class ServiceUseCost:
         return self.table
 
     def __repr__(self) -> str:
-        return (f"ServiceUseCost(total {self.total_cost:,.2f} over {len(self.table)} rows, "
+        rows = "a lazy table" if is_lazy(self.table) else f"{len(self.table)} rows"
+        return (f"ServiceUseCost(total {self.total_cost:,.2f} over {rows}, "
                 f"price years {', '.join(self.price_years)})")
 
 
