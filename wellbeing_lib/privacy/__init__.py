@@ -2,6 +2,13 @@
 
 Every published table or report made with wellbeing_lib goes through this module.
 
+Counting where the data live
+    :func:`count_table` (a cross-tab, as ``pandas.crosstab``) and :func:`count_groups`
+    (a tidy table with ``n``) count row-level data in any backend of
+    :mod:`wellbeing_lib.frames` (pandas, polars, pyarrow, DuckDB, PySpark) with one
+    ``group_by`` where it lives and return the small pandas table, every category
+    present (zeros filled), that suppression and :func:`publish` take.  Missing values
+    in a grouping column raise an error, or are counted as ``"(missing)"``.
 Small-count suppression
     :func:`suppress_small_counts` (wide cross-tabs, with secondary suppression that
     passes the audit, and optional margins), :func:`suppress_linked` (cross-tabs of the
@@ -46,6 +53,7 @@ Plymouth       25   30     10
 """
 
 from .audit import AUDIT_COLUMNS, audit
+from .counting import MISSING_LABEL, count_groups, count_table
 from .nhs_numbers import find_nhs_numbers, is_valid_nhs_number, nhs_number_check_digit
 from .prose import NOT_PUBLISHED, published_count, published_share
 from .pseudonyms import KEY_ENV, pseudonymise
@@ -76,6 +84,9 @@ __all__ = [
     "AUDIT_COLUMNS",
     "SCAN_COLUMNS",
     "NOT_PERSON_COUNTS",
+    "MISSING_LABEL",
+    "count_table",
+    "count_groups",
     "suppress_small_counts",
     "suppress_linked",
     "suppression_flags",

@@ -34,6 +34,7 @@ from ..validation import require_columns, source_of
 from ._protect import unprotected_cells
 from ._tables import FREE, HIDDEN, PUBLISHED, SHOWN_SMALL, STATUS_NAMES, Grid, Rule, reveals_small
 from .audit import _grid, audit
+from .counting import _not_counted
 from .suppression import (
     MARKER,
     ROUND_BASE,
@@ -230,6 +231,13 @@ def _numbers_only(values: pd.Series, marker: str) -> bool:
         return False
     if pd.api.types.is_numeric_dtype(values):
         return True
+    if pd.api.types.is_string_dtype(values) and values.dtype != object:  # text only
+        return bool((values.isna() | (values == marker)).all())
+    kind = pd.api.types.infer_dtype(values[values.notna() & (values != marker)], skipna=True)
+    if kind in ("integer", "floating", "mixed-integer-float", "empty"):
+        return True  # numbers (or nothing) besides the markers: not bool, not text
+    if kind in ("string", "boolean", "mixed-integer", "bytes", "decimal"):
+        return False
     return bool(values.map(lambda v: pd.isna(v) or (isinstance(v, str) and v == marker) or
                            (isinstance(v, int | float | np.number) and
                             not isinstance(v, bool))).all())
@@ -239,8 +247,15 @@ def _mark(table: pd.DataFrame, columns: Iterable, marker: str) -> pd.DataFrame:
     """Withheld cells of ``columns`` as ``marker``; a column with none keeps its dtype."""
     out = table.copy()
     for col in columns:
-        if out[col].isna().any():
-            out[col] = out[col].astype(object).where(out[col].notna(), marker)
+        values = out[col]
+        if not values.isna().any():
+            continue
+        if isinstance(values.dtype, pd.Int64Dtype) or values.dtype == np.float64:
+            # the same Python ints and floats as astype(object), in one pass
+            out[col] = pd.Series(values.to_numpy(dtype=object, na_value=marker),
+                                 index=values.index, name=values.name, dtype=object)
+        else:
+            out[col] = values.astype(object).where(values.notna(), marker)
     return out
 
 
@@ -375,9 +390,7 @@ def publish(
     rule = Rule(low, high, base)
     if isinstance(table, pd.Series):
         return table.astype(object).where(table.notna(), marker)
-    if not isinstance(table, pd.DataFrame):
-        raise InvalidValueError("publish needs a table", expected="a DataFrame or Series",
-                                found=[type(table).__name__])
+    _not_counted(table, "publish")
     crosstab = counts is None and len(table.columns) > 0 and \
         all(_numbers_only(table[c], marker) for c in table.columns) and \
         not any(is_count_column(c) for c in table.columns)

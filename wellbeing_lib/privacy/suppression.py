@@ -25,6 +25,7 @@ from ..errors import DuplicateKeyError, InvalidValueError
 from ..validation import check_numeric, require_columns, source_of
 from ._protect import protect_grid, protect_linked
 from ._tables import PRIMARY, SECONDARY, Rule, holder_grid, margin_links, small_counts, with_margins
+from .counting import _not_counted
 
 #: default suppression rule (NHS Digital HES/ECDS since 2018): suppress counts 1-7 ...
 SUPPRESS_LOW = 1
@@ -33,6 +34,8 @@ SUPPRESS_HIGH = 7
 ROUND_BASE = 5
 #: what :func:`publish` writes in place of a suppressed value
 MARKER = "*"
+#: pandas' default text dtype (labels of this type stay of it when a text label is added)
+_TEXT = pd.Index(["x"]).dtype
 
 
 def _check_settings(low, high, base) -> None:
@@ -82,12 +85,7 @@ def _label_text(label) -> str:
 
 def _count_matrix(table: pd.DataFrame, what: str) -> np.ndarray:
     """Validate a frame whose every column holds counts; return them as int64."""
-    if not isinstance(table, pd.DataFrame):
-        raise InvalidValueError(
-            f"{what} needs a table of counts",
-            expected="a pandas DataFrame (e.g. from pandas.crosstab)",
-            found=[type(table).__name__],
-        )
+    _not_counted(table, what)
     if table.columns.duplicated().any():
         dup = table.columns[table.columns.duplicated()].unique()
         raise DuplicateKeyError(
@@ -114,15 +112,43 @@ def _count_matrix(table: pd.DataFrame, what: str) -> np.ndarray:
                 "(table.set_index(...))",
                 found=list(values.iloc[:3]),
             )
+    whole = _whole_counts(named)
+    if whole is not None:
+        return whole
     checked = check_numeric(named, list(named.columns), low=0, integer=True, allow_missing=False)
     return checked.to_numpy(dtype=np.int64)
 
 
+def _whole_counts(table: pd.DataFrame) -> np.ndarray | None:
+    """The counts as int64 in one pass when every column is a numpy integer column with
+    nothing below 0 (the usual table of counts); None to check column by column, with
+    the errors of :func:`~wellbeing_lib.validation.check_numeric`."""
+    if not len(table.columns) or not all(
+            isinstance(d, np.dtype) and (d.kind == "i" or (d.kind == "u" and d.itemsize < 8))
+            for d in table.dtypes):
+        return None
+    values = table.to_numpy(dtype=np.int64)
+    return values if not values.size or values.min() >= 0 else None
+
+
+def _appended(values: pd.Index, label) -> np.ndarray:
+    """The labels as Python objects with ``label`` last (as ``[*values, label]``)."""
+    out = np.empty(len(values) + 1, dtype=object)
+    out[:-1] = values.to_numpy(dtype=object)
+    out[-1] = label
+    return out
+
+
 def _append_label(index: pd.Index, label: str) -> pd.Index:
+    """``index`` with ``label`` appended, its type inferred from the labels as
+    ``pd.Index([*index, label])`` would (one array, no loop over the labels)."""
     if isinstance(index, pd.MultiIndex):
         full = (label,) + ("",) * (index.nlevels - 1)
-        return pd.MultiIndex.from_tuples([*index, full], names=index.names)
-    return pd.Index([*index, label], name=index.name)
+        arrays = [_appended(index.get_level_values(k), full[k]) for k in range(index.nlevels)]
+        return pd.MultiIndex.from_arrays(arrays, names=index.names)
+    if isinstance(label, str) and index.dtype == _TEXT:
+        return index.append(pd.Index([label], dtype=index.dtype)).rename(index.name)  # text
+    return pd.Index(_appended(index, label), name=index.name)
 
 
 def _with_margins(raw: np.ndarray) -> np.ndarray:
@@ -180,8 +206,10 @@ def _suppress_table(table, *, low, high, base, secondary, margins, margins_name)
     primary = small_counts(values, rule)
     if not margins:
         primary[-1, :] = primary[:, -1] = False
+    if not (secondary and rule.suppresses):  # primary suppression only: nothing to choose
+        return values, primary, np.zeros_like(primary), index, columns, []
     grid = holder_grid(values, primary, rule, margins=margins, index=index, columns=columns)
-    failed = protect_grid(grid, rule) if secondary and rule.suppresses else []
+    failed = protect_grid(grid, rule)
     if failed:
         _warn_unprotected(_cell_names(failed, index, columns, values.shape[1]), margins)
     return values, grid.status == PRIMARY, grid.status == SECONDARY, index, columns, failed
@@ -616,6 +644,7 @@ def _row_suppression(data, counts, derived, low, high, base):
         raise InvalidValueError(
             "a column is listed as both a count and a derived value", column=both
         )
+    _not_counted(data, "small-count suppression")
     require_columns(data, counts + derived, what="small-count suppression")
     raw = _count_matrix(data[counts], "small-count suppression")
     primary = (raw >= low) & (raw <= high)
