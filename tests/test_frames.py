@@ -43,3 +43,29 @@ def test_an_eager_polars_table_is_planned_lazily_and_comes_back_eager():
     assert isinstance(out, pl.DataFrame) and out["y"].to_list() == [2, 4]
     plan, eager = frames.planned(pd.DataFrame({"x": [1]}))
     assert not eager and isinstance(plan, nw.DataFrame)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_several_checks_are_counted_in_one_aggregate(backend):
+    data = to_backend(TABLE.assign(y=[None, 1.0, None, 2.0]), backend)
+    counts = frames.flag_counts(data, {"big": nw.col("x") > 5, "none": nw.col("y").is_null(),
+                                       "nothing": nw.col("x") > 100})
+    assert counts == {"big": 2, "none": 2, "nothing": 0}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_materialized_table_stays_of_its_kind_with_the_same_rows(backend):
+    data = to_backend(TABLE, backend)
+    held = frames.materialized(frames.as_frame(data).with_columns(y=nw.col("x") * 2))
+    assert frames.is_lazy(held) == (backend in LAZY)
+    out = frames.to_pandas(held).sort_values("x")
+    assert out["y"].tolist() == [2, 6, 14, 18]
+
+
+def test_a_materialized_duckdb_relation_is_computed_once():
+    duckdb = pytest.importorskip("duckdb")
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT * FROM range(5) r(x)")
+    held = frames.materialized(frames.as_frame(con.table("t")).filter(nw.col("x") > 1))
+    con.execute("DROP TABLE t")  # the rows were computed when it was made: still there
+    assert sorted(frames.to_pandas(held)["x"].tolist()) == [2, 3, 4]

@@ -24,6 +24,15 @@ comes back as pandas, because it is small and feeds the statistics (Wilson inter
 t intervals) and the reports.  Checks run where the data live: a lazy table is never
 collected to check it; only the rows that fail a check are collected, to name them.
 
+A lazy table is a plan, and each check that reads it runs the plan from the start.  So a
+function that reads one table several times (the table of clients of a pairing) computes
+it once with :func:`materialized`, where the data live (a DuckDB relation over rows held by
+the connection, a polars ``DataFrame`` behind a ``LazyFrame``, a cached Spark
+``DataFrame``), and several checks are made in one aggregate (:func:`flag_counts`; the
+scores' ranges as each item's lowest and highest answer), the rows read again only when one
+fails, to name them.  A lazy input is thus computed once per call to check it; the result
+stays lazy.
+
 Example
 -------
 >>> import pandas as pd
@@ -48,10 +57,12 @@ __all__ = [
     "to_pandas",
     "to_native",
     "any_rows",
+    "flag_counts",
     "count_rows",
     "failing_rows",
     "planned",
     "finished",
+    "materialized",
     "ROW_COLUMN",
     "SUPPORTED",
 ]
@@ -136,13 +147,30 @@ def any_rows(frame, mask) -> bool:
 
     One aggregate where the data live; nothing else is collected.
     """
+    return bool(flag_counts(frame, {"__flag": mask})["__flag"])
+
+
+def flag_counts(frame, masks: dict) -> dict[str, int]:
+    """How many rows satisfy each boolean expression of ``masks`` (a null counts as
+    False): several checks in one aggregate where the data live (one pass over a lazy
+    table, not one per check).  Only the counts are collected.
+
+    Example
+    -------
+    >>> import narwhals as nw, pandas as pd
+    >>> frame = as_frame(pd.DataFrame({"x": [1, 7, None, 9]}))
+    >>> flag_counts(frame, {"big": nw.col("x") > 5, "missing": nw.col("x").is_null()})
+    {'big': 2, 'missing': 1}
+    """
     frame, _ = planned(frame)  # polars: one lazy aggregate, no column of flags held
-    flags = frame.select(mask.fill_null(False).cast(nw.Int64()).alias("__flag"))
-    counted = flags.select(nw.col("__flag").sum().alias("n"))  # a window mask works too
+    names = {name: f"__flag{i}" for i, name in enumerate(masks)}
+    flags = frame.select(*(mask.fill_null(False).cast(nw.Int64()).alias(names[name])
+                           for name, mask in masks.items()))
+    counted = flags.select(*(nw.col(n).sum() for n in names.values()))  # window masks too
     if isinstance(counted, nw.LazyFrame):
         counted = counted.collect()
-    value = counted.item()
-    return bool(value) if value is not None else False
+    row = counted.row(0)
+    return {name: int(value or 0) for name, value in zip(names, row)}
 
 
 def failing_rows(frame, mask, columns, *, line_column: str | None = None,
@@ -195,3 +223,35 @@ def finished(frame, eager: bool):
     """The native result of a chain started by :func:`planned` (collected if the caller's
     table was eager)."""
     return (frame.collect() if eager else frame).to_native()
+
+
+def materialized(frame):
+    """A lazy table computed once and held where it lives, still lazy; an eager one as it is.
+
+    For a table that a function reads several times (each read of a lazy table runs its
+    whole plan again): a DuckDB relation over the rows it returned, held by its connection
+    for as long as a relation reads them (``DuckDBPyRelation.materialize``); a polars
+    ``LazyFrame`` over the collected ``DataFrame``; a PySpark ``DataFrame`` cached
+    (``.cache()``, computed at the first action).  Other backends (sqlframe, whose cache
+    is a temporary table written at every query) are returned unchanged.
+
+    Example
+    -------
+    >>> import narwhals as nw, polars as pl
+    >>> plan = as_frame(pl.LazyFrame({"x": [1, 2]})).with_columns(y=nw.col("x") * 2)
+    >>> held = materialized(plan)
+    >>> is_lazy(held), held.collect()["y"].to_list()
+    (True, [2, 4])
+    """
+    frame = as_frame(frame)
+    if not isinstance(frame, nw.LazyFrame):
+        return frame
+    impl = frame.implementation
+    if impl is nw.Implementation.POLARS:
+        return frame.collect().lazy()
+    native = frame.to_native()
+    if impl is nw.Implementation.DUCKDB and hasattr(native, "materialize"):
+        return nw.from_native(native.materialize())
+    if impl in (nw.Implementation.PYSPARK, nw.Implementation.PYSPARK_CONNECT):
+        return nw.from_native(native.cache())
+    return frame

@@ -8,15 +8,30 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.backends import BACKENDS, LAZY, collect, same_kind, to_backend
 from tests.outcomes.helpers import hand_long
 from wellbeing_lib import outcomes as oc
 from wellbeing_lib.errors import DuplicateKeyError, InvalidValueError, MissingColumnError
 
 
-def test_pairing_reports_each_problem_on_a_hand_made_table():
-    p = oc.pair_measurements(hand_long(), date="date")
-    assert p.paired["client_id"].tolist() == ["ok", "twice", "undated"]
-    twice = p.paired.set_index("client_id").loc["twice"]
+# The behaviour tests of pair_measurements run on every backend (tests/backends.py): the
+# paired table comes back in the caller's backend (lazily for a lazy one, with no row
+# order: read back sorted by client), the problems and the summary as pandas.
+def pair_on(backend, long, **kwargs):
+    """``oc.pair_measurements`` on ``long`` in ``backend``: the Pairing and its paired table
+    as pandas (sorted by client for a lazy backend; in the order of the records otherwise)."""
+    data = to_backend(long, backend)
+    pairs = oc.pair_measurements(data, **kwargs)
+    assert same_kind(pairs.paired, data)  # row-level: the caller's backend
+    assert isinstance(pairs.problems, pd.DataFrame)  # a small table: pandas
+    return pairs, collect(pairs.paired, by="client_id" if backend in LAZY else None)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_pairing_reports_each_problem_on_a_hand_made_table(backend):
+    p, paired = pair_on(backend, hand_long(), date="date")
+    assert paired["client_id"].tolist() == ["ok", "twice", "undated"]
+    twice = paired.set_index("client_id").loc["twice"]
     assert (twice["score_baseline"], twice["date_baseline"]) == (17, "2017-01-15")  # earliest
     probs = p.problems.set_index("problem")["client_id"]
     assert probs["no follow-up"] == "lost"
@@ -35,23 +50,29 @@ def test_pairing_reports_each_problem_on_a_hand_made_table():
         "follow-up without baseline": 1, "duplicated records": 1,
         "follow-up before baseline": 1, "missing date": 1}
     assert p.ids("follow-up before baseline") == ["early"]
+    assert p.n_clients == 6
     assert "3 clients paired of 6" in repr(p)
 
 
-def test_duplicate_rules_are_explicit():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_duplicate_rules_are_explicit(backend):
     long = hand_long()
-    last = oc.pair_measurements(long, date="date", duplicates="last")
-    assert last.paired.set_index("client_id").loc["twice", "score_baseline"] == 19
-    drop = oc.pair_measurements(long, date="date", duplicates="drop")
-    assert "twice" not in set(drop.paired["client_id"])
+    _, last = pair_on(backend, long, date="date", duplicates="last")
+    assert last.set_index("client_id").loc["twice", "score_baseline"] == 19
+    drop, paired = pair_on(backend, long, date="date", duplicates="drop")
+    assert "twice" not in set(paired["client_id"])
     assert drop.ids("duplicated records") == ["twice"]
-    undated = oc.pair_measurements(long)  # no dates: first in file order
-    assert undated.paired.set_index("client_id").loc["twice", "score_baseline"] == 19
-    assert "early" in set(undated.paired["client_id"])  # order cannot be checked
+    # no dates: first in file order (a lazy table has no order of its own: the library
+    # orders the records by file_line when there is one)
+    if backend in LAZY:
+        long = long.assign(file_line=range(2, 2 + len(long)))
+    undated, paired = pair_on(backend, long)
+    assert paired.set_index("client_id").loc["twice", "score_baseline"] == 19
+    assert "early" in set(paired["client_id"])  # order cannot be checked
     assert undated.summary().set_index("item").loc["follow-up before baseline", "action"] == (
         "not checked: pass date= to check")
     with pytest.raises(DuplicateKeyError, match="twice"):
-        oc.pair_measurements(long, duplicates="raise")
+        oc.pair_measurements(to_backend(long, backend), duplicates="raise")
     assert long["score"].tolist()[4:6] == [19, 17]  # the caller's frame is untouched
 
 
@@ -77,7 +98,12 @@ def test_pair_wide_matches_the_long_checks():
     assert p.n_clients == 5
 
 
-def test_pairing_bundled_data_matches_readme(pairs, clients):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_pairing_bundled_data_matches_readme(scored, clients, backend):
+    # the records' keys and dates (the measures play no part in pairing; fewer columns keep
+    # the generated SQL of a lazy backend small)
+    records = scored[["client_id", "time", "assessment_date", "swemwbs_metric"]]
+    pairs = oc.pair_measurements(to_backend(records, backend), date="assessment_date")
     summary = pairs.summary().set_index("item")["n_clients"]
     assert summary["no follow-up"] == 480 + 132  # referred + comparison lost to follow-up
     assert summary["follow-up without baseline"] == 3
@@ -98,14 +124,20 @@ def test_pairing_bundled_data_matches_readme(pairs, clients):
     assert days.between(20, 89).all()  # "20-89 days before" in the README
 
 
-def test_pairing_input_errors_name_what_is_wrong():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_pairing_input_errors_name_what_is_wrong(backend):
     long = hand_long()
     with pytest.raises(InvalidValueError, match="value not allowed in column 'time'"):
-        oc.pair_measurements(long.assign(time=long["time"].replace("follow_up", "6 months")))
+        oc.pair_measurements(to_backend(
+            long.assign(time=long["time"].replace("follow_up", "6 months")), backend))
     with pytest.raises(InvalidValueError, match="unreadable date"):
-        oc.pair_measurements(long.assign(date="14/10/2017"), date="date")
+        oc.pair_measurements(to_backend(long.assign(date="14/10/2017"), backend), date="date")
     with pytest.raises(InvalidValueError, match="missing client id"):
-        oc.pair_measurements(long.assign(client_id=[None] + list(long["client_id"][1:])))
+        oc.pair_measurements(to_backend(
+            long.assign(client_id=[None] + list(long["client_id"][1:])), backend))
+
+
+def test_pair_wide_input_errors_name_what_is_wrong():  # pair_wide: pandas only
     with pytest.raises(MissingColumnError, match="no paired columns"):
         oc.pair_wide(pd.DataFrame({"client_id": ["a"], "score": [1]}))
 

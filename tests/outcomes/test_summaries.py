@@ -8,15 +8,31 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.backends import BACKENDS, to_backend
 from tests.outcomes.helpers import HAND, status_table
 from wellbeing_lib import outcomes as oc
-from wellbeing_lib.errors import DuplicateKeyError, InvalidValueError, MissingColumnError
+from wellbeing_lib.errors import (
+    DuplicateKeyError,
+    InvalidValueError,
+    MissingColumnError,
+    UnmatchedRecordsError,
+)
+
+
+# The behaviour tests of improved_on_n and subgroup_summary run on every backend
+# (tests/backends.py): the change table (and the clients table) converted from the same
+# pandas table; the result is a small summary, pandas on every backend.
+def improved_on(backend, table, **kwargs) -> pd.DataFrame:
+    out = oc.improved_on_n(to_backend(table, backend), **kwargs)
+    assert isinstance(out, pd.DataFrame)  # a summary: pandas on every backend
+    return out
 
 
 # --------------------------------------------------------------------------- improved on N
-def test_improved_on_n_hand_table_complete_cases():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_improved_on_n_hand_table_complete_cases(backend):
     # complete cases: a, b, c, d (N = 4); improved on 3, 1, 2, 0 measures
-    t = oc.improved_on_n(status_table(HAND))
+    t = improved_on(backend, status_table(HAND))
     at = t[t["summary"] == "at least"]
     assert at["label"].tolist() == ["≥1 of 3", "≥2 of 3", "all 3"]
     assert at["n"].tolist() == [3, 2, 1] and at["N"].tolist() == [4, 4, 4]
@@ -29,9 +45,10 @@ def test_improved_on_n_hand_table_complete_cases():
     assert (t["denominator"] == "clients with all 3 measures at both times").all()
 
 
-def test_improved_on_n_hand_table_observed_policy():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_improved_on_n_hand_table_observed_policy(backend):
     # observed measures per client: a3 b3 c3 d3 e2 f1; improved: a3 b1 c2 d0 e2 f0
-    t = oc.improved_on_n(status_table(HAND), policy="observed")
+    t = improved_on(backend, status_table(HAND), policy="observed")
     at = t[t["summary"] == "at least"]
     assert at["n"].tolist() == [4, 3, 1]  # >=1: a b c e; >=2: a c e; 3: a
     assert at["N"].tolist() == [6, 5, 4]  # clients with >=1, >=2, >=3 measures observed
@@ -43,23 +60,25 @@ def test_improved_on_n_hand_table_observed_policy():
     assert per["N"].tolist() == [5, 4, 6]
 
 
-def test_improved_on_n_by_group_and_definition():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_improved_on_n_by_group_and_definition(backend):
     t = status_table(HAND).assign(definition="any", team=lambda d: np.where(
         d["client_id"].isin(["a", "b"]), "x", "y"))
-    out = oc.improved_on_n(t, by="team")
+    out = improved_on(backend, t, by="team")
     first = out[(out["summary"] == "at least") & (out["k"] == 1)]
     assert first["team"].tolist() == ["x", "y"]
     assert first["n"].tolist() == [2, 1] and first["N"].tolist() == [2, 2]
     assert (out["definition"] == "any").all()
 
 
-def test_wilson_intervals_match_statsmodels():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_wilson_intervals_match_statsmodels(backend):
     from statsmodels.stats.proportion import proportion_confint
 
-    t = oc.improved_on_n(status_table(HAND))
+    t = improved_on(backend, status_table(HAND))
     low, high = proportion_confint(t["n"], t["N"], alpha=0.05, method="wilson")
-    assert t["ci_low"].to_numpy() == pytest.approx(np.asarray(low))
-    assert t["ci_high"].to_numpy() == pytest.approx(np.asarray(high))
+    assert t["ci_low"].to_numpy() == pytest.approx(np.asarray(low), abs=1e-12)
+    assert t["ci_high"].to_numpy() == pytest.approx(np.asarray(high), abs=1e-12)
     lo, hi = proportion_confint(705, 829, method="wilson")
     assert (lo, hi) == pytest.approx((0.824530, 0.873082), abs=1e-6)
 
@@ -91,8 +110,9 @@ def test_client_improved_on_k_counts_in_at_least_1_to_k_only(m, data):
     assert ex.loc[ex["n"] == 1, "k"].tolist() == [k]
 
 
-def test_bundled_any_change_reproduces_85_54_15(changes):
-    t = oc.improved_on_n(changes[changes["group"] == "referred"])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_bundled_any_change_reproduces_85_54_15(changes, backend):
+    t = improved_on(backend, changes[changes["group"] == "referred"])
     at = t[t["summary"] == "at least"].set_index("k")
     assert at["n"].tolist() == [705, 447, 314, 124] and (at["N"] == 829).all()
     assert at["proportion"].round(2).tolist() == [0.85, 0.54, 0.38, 0.15]
@@ -102,12 +122,14 @@ def test_bundled_any_change_reproduces_85_54_15(changes):
 
 
 # ------------------------------------------------------------------------ subgroups, norms
-def test_subgroup_summary_suppresses_small_counts_and_derived_values():
-    t = pd.DataFrame({"client_id": range(40), "measure": "w",
-                      "status": (["improved"] * 3 + ["no change"]) * 10,
-                      "change": np.arange(40, dtype=float),
-                      "sex": ["Female"] * 34 + ["Male"] * 6})
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_subgroup_summary_suppresses_small_counts_and_derived_values(backend):
+    t = to_backend(pd.DataFrame({"client_id": range(40), "measure": "w",
+                                 "status": (["improved"] * 3 + ["no change"]) * 10,
+                                 "change": np.arange(40, dtype=float),
+                                 "sex": ["Female"] * 34 + ["Male"] * 6}), backend)
     out = oc.subgroup_summary(t, by="sex")
+    assert isinstance(out, pd.DataFrame)  # a summary: pandas on every backend
     female = out[out["group"] == "Female"].iloc[0]
     assert (female["n"], female["N"]) == (25, 35)  # 26 of 34 improved, rounded to 5
     assert female["proportion"] == pytest.approx(25 / 35)  # of the published counts
@@ -119,12 +141,16 @@ def test_subgroup_summary_suppresses_small_counts_and_derived_values():
     assert raw.loc[raw["group"] == "Male", "n"].item() == 4
     means = oc.subgroup_summary(t, by="sex", statistic="mean_change")
     assert pd.isna(means.loc[means["group"] == "Male", "mean_change"]).all()
-    assert means.loc[means["group"] == "Female", "mean_change"].item() == pytest.approx(16.5)
+    assert means.loc[means["group"] == "Female", "mean_change"].item() == pytest.approx(
+        16.5, abs=1e-12)
 
 
-def test_subgroup_summary_on_bundled_data_hides_small_ethnic_groups(changes, clients):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_subgroup_summary_on_bundled_data_hides_small_ethnic_groups(changes, clients,
+                                                                    backend):
     referred = changes[changes["group"] == "referred"]
-    out = oc.subgroup_summary(referred, by="ethnicity", clients=clients, at_least=1)
+    out = oc.subgroup_summary(to_backend(referred, backend), by="ethnicity",
+                              clients=to_backend(clients, backend), at_least=1)
     black = out[out["group"] == "Black/African/Caribbean/Black British"].iloc[0]
     assert pd.isna(black["n"]) and pd.isna(black["proportion"])
     assert out.iloc[0]["group"] == "All clients" and out.iloc[0]["N"] == 830  # 829 -> 830
@@ -157,37 +183,66 @@ def test_bundled_baseline_seven_wemwbs_points_below_norm(scored, clients):
     assert "× 2" in wemwbs["conversion"] and metric["conversion"] == "none"
 
 
-def test_improved_on_n_input_errors_name_what_is_wrong():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_subgroup_summary_names_clients_missing_from_the_clients_table(backend):
+    table = status_table(HAND)
+    people = pd.DataFrame({"client_id": list("abcd"), "team": ["x", "x", "y", "y"]})
+    with pytest.raises(UnmatchedRecordsError, match="clients missing"):
+        oc.subgroup_summary(to_backend(table, backend), by="team",
+                            clients=to_backend(people, backend))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_improved_on_n_input_errors_name_what_is_wrong(backend):
     with pytest.raises(InvalidValueError, match="value not allowed in column 'status'"):
-        oc.improved_on_n(status_table({"a": ["better"]}))
+        oc.improved_on_n(to_backend(status_table({"a": ["better"]}), backend))
     with pytest.raises(DuplicateKeyError):
-        oc.improved_on_n(status_table({"a": ["improved"]}).pipe(lambda d: pd.concat([d, d])))
+        oc.improved_on_n(to_backend(
+            status_table({"a": ["improved"]}).pipe(lambda d: pd.concat([d, d])), backend))
 
 
 # ------------------------------------------------- the id and the confidence level
-def test_improved_on_n_and_subgroups_take_the_id_as_an_argument():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_improved_on_n_and_subgroups_take_the_id_as_an_argument(backend):
     table = status_table(HAND)
-    renamed = table.rename(columns={"client_id": "person"})
+    renamed = to_backend(table.rename(columns={"client_id": "person"}), backend)
     pd.testing.assert_frame_equal(oc.improved_on_n(renamed, id="person"),
-                                  oc.improved_on_n(table))
+                                  improved_on(backend, table))
     with pytest.raises(MissingColumnError, match="client_id"):
         oc.improved_on_n(renamed)  # the default id; no state is read from attrs
     people = pd.DataFrame({"person": list("abcdef"), "team": ["x"] * 3 + ["y"] * 3})
-    out = oc.subgroup_summary(renamed, by="team", clients=people, id="person", suppress=False)
+    out = oc.subgroup_summary(renamed, by="team", clients=to_backend(people, backend),
+                              id="person", suppress=False)
     assert out["group"].tolist()[:2] == ["All clients", "All clients"]
     assert out.loc[out["group"] == "x", "N"].tolist() == [3, 3, 3]
 
 
-def test_ci_sets_the_level_of_every_interval():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_ci_sets_the_level_of_every_interval(backend):
     from scipy import stats as sps
     from statsmodels.stats.proportion import proportion_confint
 
-    t = oc.improved_on_n(status_table(HAND), ci=0.9)
+    t = improved_on(backend, status_table(HAND), ci=0.9)
     low, high = proportion_confint(t["n"], t["N"], alpha=0.1, method="wilson")
-    assert t["ci_low"].to_numpy() == pytest.approx(np.asarray(low))
-    assert t["ci_high"].to_numpy() == pytest.approx(np.asarray(high))
+    assert t["ci_low"].to_numpy() == pytest.approx(np.asarray(low), abs=1e-12)
+    assert t["ci_high"].to_numpy() == pytest.approx(np.asarray(high), abs=1e-12)
     with pytest.raises(InvalidValueError, match="confidence level"):
-        oc.improved_on_n(status_table(HAND), ci=95)
+        improved_on(backend, status_table(HAND), ci=95)
+
+    changes = pd.DataFrame({"client_id": range(40), "measure": "w",
+                            "status": "improved", "change": np.arange(40, dtype=float),
+                            "sex": ["Female"] * 20 + ["Male"] * 20})
+    means = oc.subgroup_summary(to_backend(changes, backend), by="sex",
+                                statistic="mean_change", ci=0.9, suppress=False)
+    female = np.arange(20, dtype=float)
+    half = sps.t.ppf(0.95, 19) * female.std(ddof=1) / np.sqrt(20)
+    got = means[means["group"] == "Female"].iloc[0]
+    assert (got["ci_low"], got["ci_high"]) == pytest.approx((9.5 - half, 9.5 + half),
+                                                            abs=1e-12)
+
+
+def test_ci_sets_the_level_of_the_interval_against_the_norm():  # baseline_vs_norm: pandas
+    from scipy import stats as sps
 
     values = [19.25, 20.73, 17.43, 22.35]
     people = pd.DataFrame({"sex": ["Female"] * 3 + ["Male"], "swemwbs_metric": values})
@@ -195,13 +250,3 @@ def test_ci_sets_the_level_of_every_interval():
     interval = sps.ttest_1samp(values, row["norm"]).confidence_interval(0.9)
     assert (row["ci_low"], row["ci_high"]) == pytest.approx(
         (interval.low - row["norm"], interval.high - row["norm"]))
-
-    changes = pd.DataFrame({"client_id": range(40), "measure": "w",
-                            "status": "improved", "change": np.arange(40, dtype=float),
-                            "sex": ["Female"] * 20 + ["Male"] * 20})
-    means = oc.subgroup_summary(changes, by="sex", statistic="mean_change", ci=0.9,
-                                suppress=False)
-    female = np.arange(20, dtype=float)
-    half = sps.t.ppf(0.95, 19) * female.std(ddof=1) / np.sqrt(20)
-    got = means[means["group"] == "Female"].iloc[0]
-    assert (got["ci_low"], got["ci_high"]) == pytest.approx((9.5 - half, 9.5 + half))

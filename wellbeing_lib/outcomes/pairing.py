@@ -34,10 +34,12 @@ from ..frames import (
     failing_rows,
     is_lazy,
     is_pandas,
+    materialized,
     planned,
 )
 from ..validation import (
     LINE_COLUMN,
+    TOTAL_LABEL,
     check_allowed,
     check_identifiers,
     check_not_empty,
@@ -364,14 +366,19 @@ def _dates_frame(frame, date: str):
     return nw.when(iso).then(text).otherwise(None).str.to_datetime("%Y-%m-%d")
 
 
-def _order_column(frame, id, time, cols):
+def _order_column(frame, id, time, cols, *, ties: bool = False):
     """(frame, name) with a column giving the order of the records: the row position of
-    an eager table; for a lazy one ``file_line``, else the records' values."""
+    an eager table; for a lazy one ``file_line``, else (``ties``: to break ties between
+    duplicated records) the records' values.  ``(frame, None)`` for a lazy table without
+    ``file_line`` otherwise: its records are listed by id, the order their values give
+    (and no sort of every record is needed)."""
     names = column_names(frame)
     if not is_lazy(frame):
         return frame.with_row_index("__pos"), "__pos"
     if LINE_COLUMN in names:
         return frame, LINE_COLUMN
+    if not ties:
+        return frame, None
     return frame.with_row_index("__pos", order_by=[id, time, *cols]), "__pos"
 
 
@@ -417,41 +424,100 @@ def _duplicates_frame(frame, *, id, time, cols, order, stamp, duplicates):
     return frame, rows
 
 
-def _client_table(frame, *, id, time, baseline, order, values=(), suffixes=SUFFIXES):
-    """One row per client: records at baseline (``__nb``) and after (``__nf``), the
-    position of the first of each (``__pb``, ``__pf``) and each column of ``values`` at
-    each time point (``<column><suffix>``, meaningful once each client has at most one
-    record per time point).  One grouping pass over the ids finds the clients, the
+def _client_table(frame, *, id, time, baseline, follow_up, order, eager, values=(),
+                  suffixes=SUFFIXES):
+    """One row per client, computed once (:func:`~wellbeing_lib.frames.materialized`):
+    records at baseline (``__nb``) and after (``__nf``), records at another time point
+    (``__odd``), with an order column the position of the first of each (``__pb``,
+    ``__pf``), and each column of ``values`` at each time point (``<column><suffix>``,
+    meaningful once each client has at most one record per time point).  One grouping pass
+    over the records finds the clients, the missing ids, the time points not allowed, the
     duplicates, the unpaired, the distinct ids and the pairs at once."""
-    is_base = nw.col(time) == baseline
-    sides = [(is_base, suffixes[0]), (~is_base, suffixes[1])]
+    is_base = nw.col(time) == baseline  # a missing time point: neither (and odd)
+    is_after = nw.col(time) != baseline
+    # comparisons, not is_in: an SQL engine may make a list a join no later query prunes
+    odd = ((nw.col(time) != baseline) & (nw.col(time) != follow_up)) | nw.col(time).is_null()
+    sides = [(is_base, suffixes[0]), (is_after, suffixes[1])]
     spread = [nw.when(on).then(nw.col(c)).otherwise(None).alias(c + sfx)
               for c in values for on, sfx in sides]
-    flags = frame.with_columns(
-        nw.when(is_base).then(nw.col(order)).otherwise(None).alias("__pb"),
-        nw.when(~is_base).then(nw.col(order)).otherwise(None).alias("__pf"), *spread)
-    return flags.group_by(id).agg(nw.col("__pb").count().alias("__nb"),
-                                  nw.col("__pf").count().alias("__nf"),
-                                  nw.col("__pb").min(), nw.col("__pf").min(),
-                                  *(nw.col(c + sfx).max() for c in values
-                                    for _, sfx in sides))
+    counted = [(is_base, "__nb"), (is_after, "__nf"), (odd, "__odd")]
+    flags = [nw.when(on).then(nw.lit(1)).otherwise(None).alias(name) for on, name in counted]
+    firsts = []
+    if order is not None:
+        flags += [nw.when(is_base).then(nw.col(order)).otherwise(None).alias("__pb"),
+                  nw.when(is_after).then(nw.col(order)).otherwise(None).alias("__pf")]
+        firsts = [nw.col("__pb").min(), nw.col("__pf").min()]
+    clients = frame.with_columns(*flags, *spread).group_by(id).agg(
+        *(nw.col(name).count() for _, name in counted), *firsts,
+        *(nw.col(c + sfx).max() for c in values for _, sfx in sides))
+    return clients.collect() if eager else materialized(clients)
 
 
-def _unpaired(clients, *, id, side: str) -> pd.DataFrame:
-    """Ids of the clients with no record on the other side, in the order of their records."""
-    other, first = ("__nf", "__pb") if side == "baseline" else ("__nb", "__pf")
-    out = clients.filter(nw.col(other) == 0).select(id, first).lazy().collect().to_pandas()
-    return out.sort_values(first, kind="stable").reset_index(drop=True)
+def _unpaired(clients, *, id, first) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Ids of the clients with no follow-up and of those with no baseline (one query),
+    each in the order of their records (``first``: their first position, or the id)."""
+    sides = [nw.col(c) for c in dict.fromkeys([id, "__nb", "__nf", *first])]
+    out = clients.filter((nw.col("__nb") == 0) | (nw.col("__nf") == 0)).select(
+        *sides).lazy().collect().to_pandas()
+    lost = out[out["__nf"] == 0].sort_values(first[0], kind="stable")
+    orphans = out[out["__nb"] == 0].sort_values(first[1], kind="stable")
+    return lost.reset_index(drop=True), orphans.reset_index(drop=True)
+
+
+def _checked_clients(data, clients, *, id, time, baseline, follow_up) -> tuple[int, int]:
+    """The checks of the records made on the table of clients, in one aggregate and in the
+    order pandas makes them: missing ids, total rows, ids differing only in spaces or
+    capitals, time points not allowed.  Only when one may fail are the ids, then the
+    records, read again, to name the rows.  Returns (clients, most records of a client at
+    one time point).
+
+    Ids differ only in spaces or capitals when one has spaces around it (found by a
+    pattern: stripping every id costs more than finding the few that need it) or when
+    there are fewer ids in lower case than ids."""
+    label = nw.col(id).cast(nw.String())
+    totals = (label.str.contains("(?i)" + TOTAL_LABEL.pattern)
+              if clients.collect_schema()[id] == nw.String else nw.lit(False))
+    flags = {"totals": totals, "padded": label.str.contains(r"^\s|\s$")}
+    counts = clients.select(
+        nw.len().alias("n"), nw.col(id).is_null().cast(nw.Int64()).sum().alias("null"),
+        *(flag.fill_null(False).cast(nw.Int64()).sum().alias(name)
+          for name, flag in flags.items()),
+        label.str.to_lowercase().n_unique().alias("folded"),
+        nw.col("__odd").sum().alias("odd"),
+        nw.max_horizontal(nw.col("__nb"), nw.col("__nf")).max().alias("most"))
+    found = dict(zip(["n", "null", *flags, "folded", "odd", "most"],
+                     counts.lazy().collect().row(0)))
+    if found["null"]:
+        _check_missing_ids(data, id)
+    if found["totals"] or found["padded"] or found["folded"] != found["n"]:
+        try:  # the id checks on the distinct ids; on every row only to name the rows
+            check_total_rows(clients, [id], what="client and time point")
+            check_identifiers(clients, id, what="client id", distinct=True)
+        except InvalidValueError:
+            check_total_rows(data, [id], what="client and time point")
+            check_identifiers(data, id, what="client id")
+            raise  # pragma: no cover - the checks on every row raise first
+    if found["odd"]:
+        check_allowed(data, time, [baseline, follow_up], allow_missing=False)
+    return int(found["n"]), int(found["most"] or 0)
+
+
+def _check_missing_ids(data, id: str) -> None:
+    check_rows(data, nw.col(id).is_null(), problem="missing client id", column=id,
+               expected="an id on every row", show=False)
 
 
 def _pair_frame(data, *, id, time, baseline, follow_up, date, cols, duplicates, suffixes):
     """:func:`pair_measurements` on a narwhals table, its checks in the same order as for
-    pandas: one grouping pass per client, then a join for the pairs, where the data live;
-    the paired table in the caller's backend, the problem records collected as pandas."""
+    pandas: one grouping pass over the records into a table of clients, computed once
+    where the data live and checked there; the pairs are its clients with both records
+    (in the caller's backend; for a lazy table, lazily over the pairs held where the data
+    live, so that later steps read them and do not pair again); the problem records
+    collected as pandas."""
     sb, sf = suffixes
     check_not_empty(data, what="a record to pair")
-    check_rows(data, nw.col(id).is_null(), problem="missing client id", column=id,
-               expected="an id on every row", show=False)
+    if date is not None:  # the dates are read below: a missing id is named first
+        _check_missing_ids(data, id)
     frame, order = _order_column(as_frame(data), id, time, cols)
     frame, eager = planned(frame)  # an eager polars table: the steps below as one query
     stamp = None
@@ -459,43 +525,36 @@ def _pair_frame(data, *, id, time, baseline, follow_up, date, cols, duplicates, 
         frame = frame.with_columns(_dates_frame(frame, date).alias("__date"))
         stamp = nw.col("__date")
     values = list(dict.fromkeys([*cols, *(["__date"] if date else [])]))
-    clients = _client_table(frame, id=id, time=time, baseline=baseline, order=order,
-                            values=values, suffixes=suffixes)
-    if eager:
-        clients = clients.collect()  # one row per client, used several times below
-    try:  # the id checks on the distinct ids; on every row only to name the rows
-        check_total_rows(clients, [id], what="client and time point")
-        check_identifiers(clients, id, what="client id", distinct=True)
-    except InvalidValueError:
-        check_total_rows(data, [id], what="client and time point")
-        check_identifiers(data, id, what="client id")
-        raise  # pragma: no cover - the checks on every row raise first
-    check_allowed(data, time, [baseline, follow_up], allow_missing=False)
-    n_clients = count_rows(clients)
+    layout = dict(id=id, time=time, baseline=baseline, follow_up=follow_up, eager=eager,
+                  values=values, suffixes=suffixes)
+    clients = _client_table(frame, order=order, **layout)
+    n_clients, most = _checked_clients(data, clients, id=id, time=time, baseline=baseline,
+                                       follow_up=follow_up)
     parts = []
-    repeated = clients.select(nw.max_horizontal(nw.col("__nb"), nw.col("__nf")).max())
-    if (repeated.lazy().collect().item() or 0) > 1:
+    if most > 1:
+        if order is None:  # ties between the repeated records broken by their values
+            frame, order = _order_column(frame, id, time, cols, ties=True)
         frame, dup_rows = _duplicates_frame(
             frame, id=id, time=time, cols=cols, order=order,
             stamp=stamp if stamp is not None else nw.lit(_EARLIEST), duplicates=duplicates)
         parts.append(dup_rows)
-        clients = _client_table(frame, id=id, time=time, baseline=baseline, order=order,
-                                values=values, suffixes=suffixes)
-    lost, orphans = (_unpaired(clients, id=id, side=side) for side in ("baseline", "after"))
+        clients = _client_table(frame, order=order, **layout)
+    first = ["__pb", "__pf"] if order is not None else [id, id]
+    lost, orphans = _unpaired(clients, id=id, first=first)
     parts.append(_problem_rows("no follow-up", id, lost[id].array, "baseline only",
                                _ACTIONS["no follow-up"]))
     parts.append(_problem_rows("follow-up without baseline", id, orphans[id].array,
                                "follow-up record but no baseline",
                                _ACTIONS["follow-up without baseline"]))
-    if eager and is_lazy(clients):  # recomputed after the duplicates were resolved
-        clients = clients.collect()
     both = clients.filter((nw.col("__nb") > 0) & (nw.col("__nf") > 0))
     if date is not None:
-        both = _order_problems_frame(both, parts, id=id, sb=sb, sf=sf, order="__pb")
+        both = _order_problems_frame(both, parts, id=id, sb=sb, sf=sf, order=first[0])
     pairs = [name for c in cols for name in (c + sb, c + sf)]
-    if not is_lazy(both):  # an eager table keeps the order of the baseline records
-        both = both.sort("__pb")
-    return both.select(id, *pairs).to_native(), _finish_problems(parts, id), n_clients
+    if is_lazy(both):  # held by itself: each later query reads the pairs, not the clients
+        paired = materialized(both.select(id, *pairs))
+    else:  # an eager table keeps the order of the baseline records
+        paired = both.sort("__pb").select(id, *pairs)
+    return paired.to_native(), _finish_problems(parts, id), n_clients
 
 
 def _order_problems_frame(both, parts, *, id, sb, sf, order):
@@ -605,7 +664,12 @@ def pair_measurements(
         :mod:`wellbeing_lib.frames`: the paired table comes back in it (lazily for a lazy
         one); the problems, being the records that failed, are collected as pandas.  On a
         lazy table (no row order) ties between duplicated records are broken by the
-        ``file_line`` column when there is one, else by the records' values.
+        ``file_line`` column when there is one, else by the records' values, and the
+        problems are listed in the order of ``file_line``, else of the ids.  A lazy table
+        is read once into a table of clients, held where the data live
+        (:func:`~wellbeing_lib.frames.materialized`) while it is checked; the paired table
+        stays lazy, over the pairs held there (so later steps do not run the pairing
+        again).
     id, time : str
         Columns holding the client id and the time point.
     baseline, follow_up : default "baseline", "follow_up"

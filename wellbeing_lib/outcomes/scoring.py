@@ -17,6 +17,8 @@ Example
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Mapping
 
 import narwhals as nw
@@ -391,7 +393,8 @@ def _score_frame(frame, inst: Instrument, cols: list[str], missing: str, max_mis
     outside = [p & ((nw.col(n) < inst.item_min) | (nw.col(n) > inst.item_max))
                for p, n in zip(present, names)]
     wrong = [(f | o) if inst.integer else o for f, o in zip(fractional, outside)]
-    if any_rows(answers, nw.any_horizontal(*wrong, ignore_nulls=True)):  # one pass
+    if _may_be_wrong(answers, names, inst) and any_rows(
+            answers, nw.any_horizontal(*wrong, ignore_nulls=True)):  # cell by cell: to name
         if inst.integer:
             _raise_cells_frame(answers, "not a whole number", cols, fractional,
                                _range_text(inst))
@@ -404,8 +407,8 @@ def _score_frame(frame, inst: Instrument, cols: list[str], missing: str, max_mis
         out.append(n_answered.alias("n_answered"))
         return finished(answers.select(out), eager)
     sums = nw.sum_horizontal(*(nw.col(n) for n in names))
-    if missing == "complete":
-        total = nw.when(n_answered == k).then(sums).otherwise(None)
+    if missing == "complete":  # a plain sum is missing as soon as an item is
+        total = functools.reduce(operator.add, (nw.col(n) for n in names))
         prorated = nw.lit(False)
     else:
         ok = (k - n_answered) <= max_missing
@@ -415,20 +418,73 @@ def _score_frame(frame, inst: Instrument, cols: list[str], missing: str, max_mis
     scored = answers.select(*out, total.alias(raw_name), n_answered.alias("n_answered"),
                             prorated.alias("prorated"))
     if inst.conversion is not None:
-        metric = _metric_expr(nw.col(raw_name), inst.conversion, half_up=missing == "prorate")
+        metric = _metric_expr(nw.col(raw_name), inst.conversion, half_up=missing == "prorate",
+                              lookup=answers.implementation in _LOOKUP_BACKENDS)
         scored = scored.with_columns(metric.alias(f"{inst.id}_metric")).select(
             *keep, raw_name, f"{inst.id}_metric", "n_answered", "prorated")
     return finished(scored, eager)
 
 
-def _metric_expr(raw, table: str, *, half_up: bool):
+def _may_be_wrong(answers, names: list[str], inst: Instrument) -> bool:
+    """Whether an answer may be out of range or (for whole-number items) not whole: one
+    aggregate of each item's lowest, highest and largest fractional part, far cheaper
+    where the data live than a flag per cell.  False means every answer is valid; True
+    sends the caller to the check cell by cell, which names them."""
+    parts = []
+    for n in names:
+        v = nw.col(n)
+        parts += [v.min().alias(n + "_lo"), v.max().alias(n + "_hi")]
+        if inst.integer:
+            parts.append((v - v.floor()).abs().max().alias(n + "_frac"))
+    found = answers.select(*parts).lazy().collect().rows(named=True)[0]
+    for n in names:
+        low, high, frac = found[n + "_lo"], found[n + "_hi"], found.get(n + "_frac")
+        if low is None:  # no answer to this item
+            continue
+        if not inst.item_min <= low <= high <= inst.item_max or (frac is not None and frac != 0):
+            return True
+    return False
+
+
+#: backends whose ``replace_strict`` is a lookup (elsewhere an IN list becomes a join that a
+#: later query cannot prune, so the metric is a search over the raw totals instead)
+_LOOKUP_BACKENDS = (nw.Implementation.POLARS, nw.Implementation.PANDAS,
+                    nw.Implementation.PYARROW)
+
+
+def _metric_expr(raw, table: str, *, half_up: bool, lookup: bool = True):
     """The raw-to-metric lookup of :func:`~wellbeing_lib.outcomes.swemwbs_metric` as an
-    expression (prorated totals rounded half up first, as :func:`score` does)."""
+    expression (prorated totals rounded half up first, as :func:`score` does).
+
+    ``lookup=False``: a binary search over the whole raw totals (``when``/``then``, about
+    five comparisons a row), a plain projection that SQL engines evaluate quickly and
+    leave out of any later query that does not read the metric.
+
+    Example
+    -------
+    >>> import narwhals as nw, polars as pl
+    >>> raw = nw.from_native(pl.DataFrame({"raw": [7.0, 21.0, 35.0, 36.0, None]}))
+    >>> [raw.select(_metric_expr(nw.col("raw"), "swemwbs_raw_to_metric.csv", half_up=False,
+    ...                          lookup=way).alias("m")).to_native()["m"].to_list()
+    ...  for way in (True, False)]
+    [[7.0, 19.25, 35.0, None, None], [7.0, 19.25, 35.0, None, None]]
+    """
     lo, _, metric = _conversion_table(table)
     if half_up:
         raw = (raw.round(9) + 0.5).floor()
-    mapping = {float(lo + i): float(v) for i, v in enumerate(metric)}
-    return raw.replace_strict(mapping, default=None, return_dtype=nw.Float64())
+    if lookup:
+        mapping = {float(lo + i): float(v) for i, v in enumerate(metric)}
+        return raw.replace_strict(mapping, default=None, return_dtype=nw.Float64())
+
+    def search(first: int, last: int):  # the metric of raw totals lo + first … lo + last
+        if first == last:
+            return nw.when(raw == float(lo + first)).then(
+                nw.lit(float(metric[first]), nw.Float64())).otherwise(None)
+        middle = (first + last + 1) // 2
+        return nw.when(raw < float(lo + middle)).then(search(first, middle - 1)).otherwise(
+            search(middle, last))
+
+    return search(0, len(metric) - 1)
 
 
 def score_array(values, instrument, *, missing: str = "complete", max_missing: int = 1,

@@ -16,6 +16,9 @@ Example
 
 from __future__ import annotations
 
+import functools
+import operator
+
 import narwhals as nw
 import numpy as np
 import pandas as pd
@@ -97,9 +100,11 @@ def improved_on_n(
         Output of :func:`change` (columns id, ``measure``, ``status`` and, if present,
         ``definition``: each definition is summarised separately), of any backend of
         :mod:`wellbeing_lib.frames`: the clients are counted where the data live and only
-        the counts (one row per pattern of measures improved) are collected.  The result
-        is a small pandas table.  A lazy table lists its measures alphabetically unless
-        ``measures=`` gives their order.
+        the counts (one row per pattern of measures improved) are collected, the checks
+        of the statuses, of the measures named and of a measure recorded twice made in
+        that same pass (the table read again only to name failing rows).  The result is a
+        small pandas table.  A lazy table lists its measures alphabetically unless
+        ``measures=`` gives their order (then it is not read to find them).
     policy : {"complete", "observed"}, default "complete"
         Clients missing some measures.  ``"complete"``: only clients with all M
         measures at both times count, in every row (N is the same throughout).
@@ -155,18 +160,19 @@ def improved_on_n(
     check_ci(ci)
     by = _as_list(by)
     require_columns(data, [id, "measure", "status", *by], what="improved_on_n")
-    check_allowed(data, "status", STATUS_LABELS)
     present = data.columns if is_pandas(data) else column_names(data)
     keys = [*by] + (["definition"] if "definition" in present else [])
-    names = _measure_names(data, measures)
     if is_pandas(data):
+        check_allowed(data, "status", STATUS_LABELS)
+        names = _measure_names(data, measures)
         wanted = data["measure"].isin(names).to_numpy()
         columns = [*keys, id, "measure", "status"]
         frame = data[columns] if wanted.all() else data.loc[wanted, columns]  # no copy
         groups, counts = _improvement_counts(frame, keys=keys, id=id, names=names,
                                              policy=policy)
-    else:
-        patterns = _client_patterns(data, keys=keys, id=id, names=names)
+    else:  # the checks made in the pass that counts the clients
+        names = _as_list(measures) if measures is not None else _measure_names(data, None)
+        patterns = _client_patterns(data, keys=keys, id=id, names=names, given=measures)
         groups, counts = _pattern_counts(patterns, keys=keys, names=names, policy=policy)
     table = _improvement_blocks(groups, counts, names=names, policy=policy)
     n_arr = table["n"].to_numpy(dtype=np.int64)
@@ -289,33 +295,45 @@ def _mean_change_frame(data, *, keys: list, names: list, ci: float) -> pd.DataFr
     return out
 
 
-def _client_patterns(data, *, keys: list, id: str, names: list) -> pd.DataFrame:
+def _client_patterns(data, *, keys: list, id: str, names: list, given=None) -> pd.DataFrame:
     """How many clients share each pattern of improved/observed measures, per group.
 
-    Where the data live: each row's measure becomes a bit (2^j), and one pass sums, per
-    client, the bits of the measures improved, of those observed and of every row, and
-    counts the rows; then one row per distinct pattern.  Only that small table is
-    collected.  A measure recorded twice for a client carries into another bit, so the
-    bits set are then fewer than the rows: a named error.
+    Where the data live, in one pass that also checks the table: each row's measure
+    becomes a bit (2^j), and one pass sums, per client, the bits of the measures improved,
+    of those observed and of every row, counts the rows and the statuses not allowed; then
+    one row per distinct pattern.  Only that small table is collected.  A status not
+    allowed, a measure ``given`` that no row has, or a measure recorded twice for a client
+    (it carries into another bit, so the bits set are then fewer than the rows) is then a
+    named error, the table read again only to name the rows.
     """
     frame, _ = planned(data)
-    bit = nw.col("measure").replace_strict({m: 2**j for j, m in enumerate(names)},
-                                           default=None, return_dtype=nw.Int64())
+    bit = nw.lit(None, nw.Int64())  # comparisons, not a lookup an SQL engine makes a join
+    for j, m in reversed(list(enumerate(names))):
+        bit = nw.when(nw.col("measure") == m).then(nw.lit(2**j, nw.Int64())).otherwise(bit)
     improved = (nw.col("status") == "improved").fill_null(False)
+    odd = functools.reduce(operator.and_, (nw.col("status") != label for label in STATUS_LABELS))
     per_row = frame.select(*keys, id, bit.alias("__bit"), improved.alias("__improved"),
-                           nw.col("status").is_null().alias("__missing")).filter(
-        ~nw.col("__bit").is_null())
+                           nw.col("status").is_null().alias("__missing"),
+                           odd.fill_null(False).alias("__odd")).filter(
+        ~nw.col("__bit").is_null() | nw.col("__odd"))
     per_row = per_row.select(
         *keys, id, nw.col("__bit"),
         nw.when(nw.col("__improved")).then(nw.col("__bit")).otherwise(0).alias("__imp"),
-        nw.when(nw.col("__missing")).then(0).otherwise(nw.col("__bit")).alias("__obs"))
+        nw.when(nw.col("__missing")).then(0).otherwise(nw.col("__bit")).alias("__obs"),
+        nw.when(nw.col("__odd")).then(1).otherwise(None).alias("__odd"))
     clients = per_row.group_by(*keys, id, drop_null_keys=False).agg(
         nw.col("__imp").sum(), nw.col("__obs").sum(), nw.col("__bit").sum().alias("__all"),
-        nw.col("__bit").count().alias("__rows"))
-    table = to_pandas(clients.group_by(*keys, "__imp", "__obs", "__all", "__rows",
+        nw.col("__bit").count().alias("__rows"), nw.col("__odd").count())
+    table = to_pandas(clients.group_by(*keys, "__imp", "__obs", "__all", "__rows", "__odd",
                                        drop_null_keys=False).agg(nw.len().alias("__clients")))
+    if table["__odd"].to_numpy(dtype=np.int64).any():
+        check_allowed(data, "status", STATUS_LABELS)  # raises, naming the rows
     every = table["__all"].to_numpy(dtype=np.int64)
-    if (np.bitwise_count(every) < table["__rows"].to_numpy(dtype=np.int64)).any():
+    exact = np.bitwise_count(every) == table["__rows"].to_numpy(dtype=np.int64)
+    seen = int(np.bitwise_or.reduce(every[exact])) if exact.any() else 0
+    if given is not None and seen != 2 ** len(names) - 1:
+        _measure_names(data, given)  # names a measure given that no row has
+    if not exact.all():
         check_unique(as_frame(data).filter(nw.col("measure").is_in(names)),
                      [*keys, id, "measure"])  # raises, naming the rows
     imp = table["__imp"].to_numpy(dtype=np.int64)
