@@ -93,6 +93,9 @@ def test_missing_values_counted_as_their_own_category_last(people):
     assert got.loc[MISSING_LABEL].tolist() == [1, 1, 0]
     assert got.loc["Exeter"].tolist() == [2, 1, 0]
     assert int(got.to_numpy().sum()) == len(people)  # nothing dropped
+    people.loc[0, "area"] = MISSING_LABEL  # a real category of that name would be merged
+    with pytest.raises(InvalidValueError, match="label of missing values"):
+        count_table(people, "area", "outcome", missing="category")
 
 
 def test_nan_in_a_number_column_is_missing():

@@ -134,6 +134,11 @@ def _levels(key: str, values: pd.Series, given, missing: bool) -> pd.Index:
                 expected="one of " + ", ".join(map(str, levels)),
                 found=sorted(map(str, extra)))
     if missing:
+        if MISSING_LABEL in observed:  # would be counted with the missing values
+            raise InvalidValueError(
+                f"a category is written {MISSING_LABEL!r}, the label of missing values",
+                column=key, expected="another name for that category, or missing='raise'",
+                found=[MISSING_LABEL])
         levels = levels.append(pd.Index([MISSING_LABEL]))
     return levels.rename(key)
 
