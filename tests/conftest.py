@@ -16,12 +16,3 @@ def demo_reports(tmp_path_factory):
     assert (runs["status"] == "ok").all(), runs[["notebook", "error"]].to_string()
     return out
 
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    """Close the figures a test drew (matplotlib warns past 20 open figures)."""
-    yield
-    import sys
-
-    if "matplotlib.pyplot" in sys.modules:  # only when a test used pyplot
-        sys.modules["matplotlib.pyplot"].close("all")
