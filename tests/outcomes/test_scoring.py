@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.backends import BACKENDS, collect, same_kind, to_backend
+from tests.backends import BACKENDS, LAZY, collect, same_kind, to_backend
 from tests.outcomes.helpers import (
     ONS_COLS,
     SWEMWBS_COLS,
@@ -157,6 +157,8 @@ def test_out_of_range_message_names_columns_rows_and_values(backend):
     assert "whole number between 1 and 5" in msg
     if backend == "pandas":  # rows named by their pandas labels
         assert "rows b, c" in msg
+    elif backend not in LAZY:  # an eager table's rows by position (polars too: issue 14)
+        assert "rows 1, 2" in msg and err.value.rows == [1, 2]
 
 
 def test_errors_give_file_and_line_numbers_for_data_read_from_a_file():

@@ -395,10 +395,12 @@ def _score_frame(frame, inst: Instrument, cols: list[str], missing: str, max_mis
     wrong = [(f | o) if inst.integer else o for f, o in zip(fractional, outside)]
     if _may_be_wrong(answers, names, inst) and any_rows(
             answers, nw.any_horizontal(*wrong, ignore_nulls=True)):  # cell by cell: to name
+        # an eager table's rows are named by position: check the eager answers, not the plan
+        checked = answers.collect() if eager else answers
         if inst.integer:
-            _raise_cells_frame(answers, "not a whole number", cols, fractional,
+            _raise_cells_frame(checked, "not a whole number", cols, fractional,
                                _range_text(inst))
-        _raise_cells_frame(answers, "answer out of range", cols, outside, _range_text(inst))
+        _raise_cells_frame(checked, "answer out of range", cols, outside, _range_text(inst))
     k = len(cols)
     n_answered = nw.sum_horizontal(*(p.cast(nw.Int64()) for p in present))
     out = [nw.col(c) for c in keep]
