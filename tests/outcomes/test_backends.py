@@ -206,3 +206,76 @@ def test_ids_differing_only_in_capitals_are_named_without_spaces_around(backend,
         oc.pair_measurements(to_backend(long, backend))
     one_case = long.assign(client_id=[first.upper()] * 2 + ["Z-9", "X-2", "X-2"])
     assert oc.pair_measurements(to_backend(one_case, backend)).n_clients == 3
+
+
+def _clean_long(ids) -> pd.DataFrame:
+    """Each id with one baseline and one follow-up record (and a score)."""
+    return pd.DataFrame({"client_id": [i for i in ids for _ in range(2)],
+                         "time": ["baseline", "follow_up"] * len(ids),
+                         "score": range(2 * len(ids))})
+
+
+@pytest.mark.parametrize("backend", ["polars_lazy", "duckdb", "sqlframe"])
+def test_a_lazy_table_with_no_problem_is_paired_by_a_join(backend):
+    long = _clean_long(["a", "b", "C-3", "d"])
+    ref = oc.pair_measurements(long)
+    got = oc.pair_measurements(to_backend(long, backend))
+    from tests.backends import same_rows
+
+    assert native_type(got.paired) == native_type(to_backend(long, backend))
+    same_rows(got.paired, ref.paired, "client_id")
+    assert got.problems.empty and got.n_clients == 4
+    pd.testing.assert_frame_equal(got.summary(), ref.summary())
+
+
+@pytest.mark.parametrize("backend", ["polars_lazy", "duckdb", "sqlframe"])
+def test_duplicates_balanced_to_as_many_pairs_as_records_are_still_found(backend):
+    # a: 2 baselines and 2 follow-ups (4 pairs by a join), b: 2 baselines, c: 2 follow-ups:
+    # as many pairs as baseline and as follow-up records, yet every client has a problem
+    long = pd.concat([_clean_long(["ok"]), pd.DataFrame({
+        "client_id": ["a", "a", "a", "a", "b", "b", "c", "c"],
+        "time": ["baseline", "baseline", "follow_up", "follow_up", "baseline", "baseline",
+                 "follow_up", "follow_up"], "score": [1, 1, 2, 2, 3, 3, 4, 4]})],
+        ignore_index=True)
+    ref = oc.pair_measurements(long, duplicates="drop")
+    got = oc.pair_measurements(to_backend(long, backend), duplicates="drop")
+    from tests.backends import same_rows
+
+    same_rows(got.paired, ref.paired, "client_id")
+    expected = ref.problems.sort_values(["problem", "client_id"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got.problems, expected, check_dtype=False)
+    pd.testing.assert_frame_equal(got.summary(), ref.summary())
+
+
+@pytest.mark.parametrize("backend", ["polars_lazy", "duckdb", "sqlframe"])
+@pytest.mark.parametrize("ids,error", [
+    (["C-1", "c-1", "d"], "differ only in spaces or capitals.*c-1"),
+    (["C-1", "C-1 ", "d"], "differ only in spaces or capitals.*C-1 "),
+    (["a", "Total", "d"], "total row.*Total"),
+])
+def test_id_problems_of_clients_each_paired_are_named(backend, ids, error):
+    with pytest.raises(InvalidValueError, match=error):
+        oc.pair_measurements(to_backend(_clean_long(ids), backend))
+
+
+@pytest.mark.parametrize("backend", ["polars_lazy", "duckdb", "sqlframe"])
+def test_improved_on_n_of_a_lazy_change_table_counts_from_its_pairs(scored, backend):
+    scored = scored.assign(group=scored["client_id"].str[-1].isin(list("01234567")))
+    reliability = {"inclusion": 0.70, "activation": 0.85}
+    args = dict(definition=["any", "meaningful", "reliable"], reliability=reliability,
+                keep=["group_baseline"], thresholds={"activation": 4, "loneliness": 1,
+                                                        "inclusion": 1})
+    ref_pairs = oc.pair_measurements(scored, date="assessment_date", duplicates="drop")
+    pairs = oc.pair_measurements(to_backend(scored, backend), date="assessment_date",
+                                 duplicates="drop")
+    ref, got = oc.change(ref_pairs, MEASURES, **args), oc.change(pairs, MEASURES, **args)
+    picked = ["activation", "wellbeing", "loneliness"]
+    for kwargs in ({"measures": list(MEASURES)}, {"measures": picked, "policy": "observed"},
+                   {"measures": picked, "by": "group_baseline"}, {}):
+        expected = oc.improved_on_n(ref, **kwargs)
+        if "measures" not in kwargs:  # a lazy table lists its measures alphabetically
+            expected = oc.improved_on_n(ref, measures=sorted(MEASURES))
+        pd.testing.assert_frame_equal(oc.improved_on_n(got, **kwargs), expected,
+                                      check_dtype=False, check_categorical=False)
+    with pytest.raises(InvalidValueError, match="measure not in the data.*mood"):
+        oc.improved_on_n(got, measures=[*MEASURES, "mood"])

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 import numbers
+import weakref
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import narwhals as nw
 import numpy as np
@@ -156,3 +158,41 @@ def _measure_names(data: pd.DataFrame, measures) -> list:
         raise InvalidValueError("measure not in the data", column="measure", found=unknown,
                                 expected="one of " + ", ".join(map(str, present)))
     return measures
+
+
+@dataclass(frozen=True, eq=False)
+class _ChangeLayout:
+    """How a lazy change table was made (:func:`~wellbeing_lib.outcomes.change`): from
+    ``table`` (one row per client: the pairs), one block of rows per criterion, each a
+    tuple ``(definition, label, measure, status)``: the definition, its label as an
+    expression, the measure and a function giving the status of each row as an
+    expression from a function that writes a status's label (``change._status_expr``)."""
+
+    table: object
+    id: str
+    keep: tuple
+    criteria: tuple
+
+
+#: the layouts of the lazy change tables alive, by ``id()`` (with a weak reference)
+_LAYOUTS: dict = {}
+
+
+def _remember_layout(result, layout: _ChangeLayout) -> None:
+    """Note how the lazy change table ``result`` was made, for as long as it lives (a lazy
+    table is a plan, never changed in place: the same object gives the same rows)."""
+    try:
+        ref = weakref.ref(result)
+    except TypeError:  # pragma: no cover - every lazy table of the backends can be
+        return
+    key = id(result)
+    _LAYOUTS[key] = (ref, layout)
+    weakref.finalize(result, _LAYOUTS.pop, key, None)
+
+
+def _layout_of(data) -> _ChangeLayout | None:
+    """The layout of a change table noted by :func:`_remember_layout`, or None."""
+    entry = _LAYOUTS.get(id(data))
+    if entry is None or entry[0]() is not data:
+        return None
+    return entry[1]

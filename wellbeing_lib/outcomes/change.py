@@ -14,6 +14,7 @@ Example
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ import pandas as pd
 from ..errors import InvalidValueError
 from ..frames import as_frame, finished, is_pandas, planned
 from ..validation import check_numeric, check_unique, require_columns
-from ._common import _finite, _override, _unknown_keys
+from ._common import _ChangeLayout, _finite, _override, _remember_layout, _unknown_keys
 from .instruments import Instrument, _resolve
 from .pairing import SUFFIXES, Pairing, _check_ids
 
@@ -671,25 +672,31 @@ def _change_frame(frame, specs, criteria, *, id, sb, sf, keep, reliable):
     instrument = _labeller(polars, list(dict.fromkeys(m.instrument.id for m in specs)))
     definition = _labeller(polars, list(dict.fromkeys(criteria["definition"])))
     status = _labeller(polars, list(STATUS_LABELS))
-    parts = []
+    parts, blocks = [], []
     for crit in criteria.itertuples(index=False):
         m = specs[_names_index(specs, crit.measure)]
         b, f = scores[m.column + sb], scores[m.column + sf]
         change_ = f - b
         improvement = change_ if m.direction == "higher_better" else b - f
+        classify = functools.partial(_status_expr, improvement, float(crit.threshold),
+                                     crit.definition == "meaningful")
         columns = [nw.col(id), measure(m.name).alias("measure"),
                    instrument(m.instrument.id).alias("instrument"), b.alias("baseline"),
                    f.alias("follow_up"), change_.alias("change"),
                    improvement.alias("improvement"), definition(crit.definition).alias(
                        "definition"), nw.lit(float(crit.threshold)).alias("threshold"),
-                   _status_expr(improvement, float(crit.threshold),
-                                crit.definition == "meaningful", status).alias("status")]
+                   classify(status).alias("status")]
         if reliable:
             rci = (improvement / float(crit.s_diff) if crit.definition == "reliable"
                    else nw.lit(None, nw.Float64()))
             columns.append(rci.alias("rci"))
         parts.append(table.select(*columns, *(nw.col(c) for c in keep)))
-    return finished(nw.concat(parts, how="vertical"), eager)
+        blocks.append((crit.definition, definition(crit.definition), m.name, classify))
+    result = finished(nw.concat(parts, how="vertical"), eager)
+    if not eager and isinstance(table, nw.LazyFrame):  # improved_on_n reads the pairs
+        _remember_layout(result, _ChangeLayout(table=table, id=id, keep=tuple(keep),
+                                               criteria=tuple(blocks)))
+    return result
 
 
 def _names_index(specs, name) -> int:

@@ -32,6 +32,7 @@ from ..frames import (
     column_names,
     count_rows,
     failing_rows,
+    flag_counts,
     is_lazy,
     is_pandas,
     materialized,
@@ -474,22 +475,14 @@ def _checked_clients(data, clients, *, id, time, baseline, follow_up) -> tuple[i
     Ids differ only in spaces or capitals when one has spaces around it (found by a
     pattern: stripping every id costs more than finding the few that need it) or when
     there are fewer ids in lower case than ids."""
-    label = nw.col(id).cast(nw.String())
-    totals = (label.str.contains("(?i)" + TOTAL_LABEL.pattern)
-              if clients.collect_schema()[id] == nw.String else nw.lit(False))
-    flags = {"totals": totals, "padded": label.str.contains(r"^\s|\s$")}
     counts = clients.select(
-        nw.len().alias("n"), nw.col(id).is_null().cast(nw.Int64()).sum().alias("null"),
-        *(flag.fill_null(False).cast(nw.Int64()).sum().alias(name)
-          for name, flag in flags.items()),
-        label.str.to_lowercase().n_unique().alias("folded"),
+        nw.col(id).is_null().cast(nw.Int64()).sum().alias("null"), *_id_counts(clients, id),
         nw.col("__odd").sum().alias("odd"),
         nw.max_horizontal(nw.col("__nb"), nw.col("__nf")).max().alias("most"))
-    found = dict(zip(["n", "null", *flags, "folded", "odd", "most"],
-                     counts.lazy().collect().row(0)))
+    found = dict(zip(["null", *_ID_COUNTS, "odd", "most"], counts.lazy().collect().row(0)))
     if found["null"]:
         _check_missing_ids(data, id)
-    if found["totals"] or found["padded"] or found["folded"] != found["n"]:
+    if found["suspect"] or found["folded"] != found["n"]:
         try:  # the id checks on the distinct ids; on every row only to name the rows
             check_total_rows(clients, [id], what="client and time point")
             check_identifiers(clients, id, what="client id", distinct=True)
@@ -502,6 +495,56 @@ def _checked_clients(data, clients, *, id, time, baseline, follow_up) -> tuple[i
     return int(found["n"]), int(found["most"] or 0)
 
 
+#: the names of the counts :func:`_id_counts` gives, in order
+_ID_COUNTS = ("n", "suspect", "folded")
+
+
+def _id_counts(frame, id: str) -> list:
+    """Aggregates over a table with each id once (clients or pairs): its rows, the ids
+    with spaces around them or that may be total rows (one pattern), and the distinct ids
+    in lower case (fewer than the rows when two ids differ only in capitals)."""
+    label = nw.col(id).cast(nw.String())
+    pattern = r"^\s|\s$"
+    if frame.collect_schema()[id] == nw.String:
+        pattern += "|(?i:" + TOTAL_LABEL.pattern + ")"
+    return [nw.len().alias("n"),
+            label.str.contains(pattern).fill_null(False).cast(nw.Int64()).sum().alias(
+                "suspect"),
+            label.str.to_lowercase().n_unique().alias("folded")]
+
+
+def _pair_joined(frame, *, id, time, baseline, follow_up, cols, suffixes):
+    """The pairs of a lazy table in which no problem can be found, by a join of its
+    baseline and follow-up records: ``(paired, n_clients)``, or None when a problem may
+    exist (then the records are grouped per client, to report every problem).
+
+    Aggregates prove that there is none: over the records, no missing id and no time
+    point but the two; over the pairs (held where the data live), as many pairs as
+    baseline records, as follow-up records and distinct ids in lower case (so no client
+    has two records at a time point or lacks one, and no two ids differ only in
+    capitals), no id with spaces around it and none that may be a total row.  Each
+    finding of the records grouped per client is then empty, so the results are theirs.
+    """
+    sb, sf = suffixes
+    is_base, is_fu = nw.col(time) == baseline, nw.col(time) == follow_up
+    found = flag_counts(frame, {"null": nw.col(id).is_null(), "base": is_base, "fu": is_fu,
+                                "other": ~(is_base | is_fu).fill_null(False)})
+    if found["null"] or found["other"]:
+        return None
+    sides = [frame.filter(on).select(id, *(nw.col(c).alias(c + sfx) for c in cols))
+             for on, sfx in ((is_base, sb), (is_fu, sf))]
+    names = [name for c in cols for name in (c + sb, c + sf)]
+    paired = materialized(sides[0].join(sides[1], on=id, how="inner").select(id, *names))
+    n, suspect = paired.select(*_id_counts(paired, id)[:2]).collect().row(0)
+    if suspect or not n == found["base"] == found["fu"]:
+        return None
+    # the distinct ids in lower case by themselves: an engine may count them faster alone
+    folded = paired.select(nw.col(id).cast(nw.String()).str.to_lowercase().n_unique())
+    if folded.collect().item() != n:
+        return None
+    return paired.to_native(), int(n)
+
+
 def _check_missing_ids(data, id: str) -> None:
     check_rows(data, nw.col(id).is_null(), problem="missing client id", column=id,
                expected="an id on every row", show=False)
@@ -509,15 +552,21 @@ def _check_missing_ids(data, id: str) -> None:
 
 def _pair_frame(data, *, id, time, baseline, follow_up, date, cols, duplicates, suffixes):
     """:func:`pair_measurements` on a narwhals table, its checks in the same order as for
-    pandas: one grouping pass over the records into a table of clients, computed once
-    where the data live and checked there; the pairs are its clients with both records
-    (in the caller's backend; for a lazy table, lazily over the pairs held where the data
-    live, so that later steps read them and do not pair again); the problem records
-    collected as pandas."""
+    pandas.  A lazy table without dates and with no problem is paired by a join
+    (:func:`_pair_joined`); otherwise one grouping pass over the records into a table of
+    clients, computed once where the data live and checked there; the pairs are its
+    clients with both records (in the caller's backend; for a lazy table, lazily over the
+    pairs held where the data live, so that later steps read them and do not pair again);
+    the problem records collected as pandas."""
     sb, sf = suffixes
     check_not_empty(data, what="a record to pair")
     if date is not None:  # the dates are read below: a missing id is named first
         _check_missing_ids(data, id)
+    if date is None and is_lazy(data) and baseline != follow_up:  # the usual case: a join
+        joined = _pair_joined(as_frame(data), id=id, time=time, baseline=baseline,
+                              follow_up=follow_up, cols=cols, suffixes=suffixes)
+        if joined is not None:
+            return joined[0], _empty_problems(id), joined[1]
     frame, order = _order_column(as_frame(data), id, time, cols)
     frame, eager = planned(frame)  # an eager polars table: the steps below as one query
     stamp = None
@@ -665,11 +714,13 @@ def pair_measurements(
         one); the problems, being the records that failed, are collected as pandas.  On a
         lazy table (no row order) ties between duplicated records are broken by the
         ``file_line`` column when there is one, else by the records' values, and the
-        problems are listed in the order of ``file_line``, else of the ids.  A lazy table
-        is read once into a table of clients, held where the data live
-        (:func:`~wellbeing_lib.frames.materialized`) while it is checked; the paired table
-        stays lazy, over the pairs held there (so later steps do not run the pairing
-        again).
+        problems are listed in the order of ``file_line``, else of the ids.  Without
+        ``date``, a lazy table is paired by a join of its baseline and follow-up records,
+        held where the data live (:func:`~wellbeing_lib.frames.materialized`), and a few
+        aggregates prove that no problem exists; when one may, and with ``date``, it is
+        read once into a table of clients, held there while it is checked and every
+        problem reported.  The paired table stays lazy, over the pairs held there (so
+        later steps do not run the pairing again).
     id, time : str
         Columns holding the client id and the time point.
     baseline, follow_up : default "baseline", "follow_up"

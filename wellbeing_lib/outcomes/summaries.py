@@ -33,7 +33,7 @@ from ..validation import (
     check_unique,
     require_columns,
 )
-from ._common import _as_list, _attach, _measure_names, _one_definition
+from ._common import _as_list, _attach, _layout_of, _measure_names, _one_definition
 from .change import STATUS_LABELS
 from .conversion import population_norm
 from .instruments import _resolve
@@ -102,8 +102,10 @@ def improved_on_n(
         :mod:`wellbeing_lib.frames`: the clients are counted where the data live and only
         the counts (one row per pattern of measures improved) are collected, the checks
         of the statuses, of the measures named and of a measure recorded twice made in
-        that same pass (the table read again only to name failing rows).  The result is a
-        small pandas table.  A lazy table lists its measures alphabetically unless
+        that same pass (the table read again only to name failing rows).  A lazy table
+        just as :func:`change` returned it is counted from the pairs it was made from (one
+        row per client: no grouping per client), its checks holding by construction.  The
+        result is a small pandas table.  A lazy table lists its measures alphabetically unless
         ``measures=`` gives their order (then it is not read to find them).
     policy : {"complete", "observed"}, default "complete"
         Clients missing some measures.  ``"complete"``: only clients with all M
@@ -172,7 +174,9 @@ def improved_on_n(
                                              policy=policy)
     else:  # the checks made in the pass that counts the clients
         names = _as_list(measures) if measures is not None else _measure_names(data, None)
-        patterns = _client_patterns(data, keys=keys, id=id, names=names, given=measures)
+        patterns = _layout_patterns(data, keys=keys, id=id, names=names, given=measures)
+        if patterns is None:  # any other change table: the clients counted row by row
+            patterns = _client_patterns(data, keys=keys, id=id, names=names, given=measures)
         groups, counts = _pattern_counts(patterns, keys=keys, names=names, policy=policy)
     table = _improvement_blocks(groups, counts, names=names, policy=policy)
     n_arr = table["n"].to_numpy(dtype=np.int64)
@@ -342,6 +346,51 @@ def _client_patterns(data, *, keys: list, id: str, names: list, given=None) -> p
         table[f"__imp{j}"] = (imp >> j) & 1
         table[f"__obs{j}"] = (obs >> j) & 1
     return table
+
+
+#: the status of a row as a digit of :func:`_layout_patterns`: 0 missing, 1 observed, 3 improved
+_STATUS_DIGITS = {None: 0, STATUS_LABELS[0]: 1, STATUS_LABELS[1]: 1, STATUS_LABELS[2]: 3}
+
+
+def _layout_patterns(data, *, keys: list, id: str, names: list, given=None):
+    """:func:`_client_patterns` for a lazy change table as :func:`change` made it, from the
+    table it was made from (one row per client, so no grouping per client); None for any
+    other table.
+
+    Such a table has one row per client, definition and measure, with a status allowed:
+    its checks hold by construction.  Each client's statuses under one definition become
+    one number (two bits per measure: observed, improved), and one aggregate counts the
+    clients per group and number; only that small table is collected.
+    """
+    layout = _layout_of(data)
+    by = [k for k in keys if k != "definition"]
+    known = {block[2] for block in layout.criteria} if layout is not None else set()
+    if (layout is None or layout.id != id or "definition" not in keys or not names
+            or len(names) > 30 or any(m not in known for m in names)
+            or any(k not in layout.keep or k == id for k in by)):
+        return None
+
+    def digit(label):
+        return nw.lit(_STATUS_DIGITS[label], nw.Int64())
+
+    numbers = {}
+    for definition, label, measure, status in layout.criteria:
+        if measure in names:
+            term = status(digit) * (4 ** names.index(measure))
+            past = numbers.get(definition, (label, None))[1]
+            numbers[definition] = (label, term if past is None else past + term)
+    parts = [layout.table.select(*(nw.col(k) for k in by), label.alias("definition"),
+                                 number.alias("__pattern"))
+             for label, number in numbers.values()]
+    table = to_pandas(nw.concat(parts, how="vertical").group_by(
+        *by, "definition", "__pattern", drop_null_keys=False).agg(nw.len().alias("__clients")))
+    if given is not None and table.empty:
+        _measure_names(data, given)  # names a measure given that no row has
+    pattern = table["__pattern"].to_numpy(dtype=np.int64)
+    for j in range(len(names)):
+        table[f"__imp{j}"] = ((pattern >> (2 * j)) & 3 == 3).astype(np.int64)
+        table[f"__obs{j}"] = ((pattern >> (2 * j)) & 3 > 0).astype(np.int64)
+    return table[[*keys, "__clients", *table.columns[-2 * len(names):]]]
 
 
 def _pattern_counts(patterns: pd.DataFrame, *, keys: list, names: list, policy: str):
