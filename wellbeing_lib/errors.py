@@ -95,23 +95,27 @@ class DataError(WellbeingError, ValueError):
         expected: str | None = None,
         found: Sequence | None = None,
     ) -> None:
-        self.problem = problem
-        self.file = None if file is None else str(file)
-        self.sheet = sheet
-        self.column = column
-        self.rows = list(rows) if rows is not None else []
-        self.line_numbers = list(line_numbers) if line_numbers is not None else []
-        self.cell = cell
-        self.expected = expected
-        self.found = list(found) if found is not None else []
-        super().__init__(self._message())
+        super().__init__(_keep_location(
+            self, problem, file=file, sheet=sheet, column=column, rows=rows,
+            line_numbers=line_numbers, cell=cell, expected=expected, found=found))
 
-    def _message(self) -> str:
-        return describe_location(
-            self.problem, file=self.file, sheet=self.sheet, cell=self.cell,
-            column=self.column, rows=self.rows, line_numbers=self.line_numbers,
-            expected=self.expected, found=self.found,
-        )
+
+def _keep_location(target, problem: str, *, file, sheet, column, rows, line_numbers, cell,
+                   expected, found) -> str:
+    """Keep the fields of a :class:`DataError` or :class:`DataWarning` on ``target`` and
+    give its message (:func:`describe_location`)."""
+    target.problem = problem
+    target.file = None if file is None else str(file)
+    target.sheet = sheet
+    target.column = column
+    target.rows = list(rows) if rows is not None else []
+    target.line_numbers = list(line_numbers) if line_numbers is not None else []
+    target.cell = cell
+    target.expected = expected
+    target.found = list(found) if found is not None else []
+    return describe_location(
+        problem, file=target.file, sheet=sheet, cell=cell, column=column, rows=target.rows,
+        line_numbers=target.line_numbers, expected=expected, found=target.found)
 
 
 def describe_location(problem: str, *, file=None, sheet=None, cell=None, column=None,
@@ -233,15 +237,6 @@ class DataWarning(UserWarning):
 
     def __init__(self, problem: str, *, file=None, sheet=None, column=None, rows=None,
                  line_numbers=None, cell=None, expected=None, found=None) -> None:
-        self.problem = problem
-        self.file = None if file is None else str(file)
-        self.sheet = sheet
-        self.column = column
-        self.rows = list(rows) if rows is not None else []
-        self.line_numbers = list(line_numbers) if line_numbers is not None else []
-        self.cell = cell
-        self.expected = expected
-        self.found = list(found) if found is not None else []
-        super().__init__(describe_location(
-            problem, file=self.file, sheet=sheet, cell=cell, column=column, rows=self.rows,
-            line_numbers=self.line_numbers, expected=expected, found=self.found))
+        super().__init__(_keep_location(
+            self, problem, file=file, sheet=sheet, column=column, rows=rows,
+            line_numbers=line_numbers, cell=cell, expected=expected, found=found))

@@ -410,7 +410,8 @@ def read_table(path, *, sheet_name=None, lines: bool = False, excel_errors: str 
         raise UnreadableFileError(path, "this is a folder, expected a file")
     if excel_errors not in ("raise", "blank"):
         raise ValueError(f"excel_errors must be 'raise' or 'blank', not {excel_errors!r}")
-    if lines and any(k in kwargs for k in ("skiprows", "nrows", "index_col", "skipfooter")):
+    renumbered = any(k in kwargs for k in ("skiprows", "nrows", "index_col", "skipfooter"))
+    if lines and renumbered:
         raise TypeError("lines=True cannot be combined with skiprows, nrows, index_col or "
                         "skipfooter (the line numbers would not match the file)")
     suffix = path.suffix.lower()
@@ -430,12 +431,11 @@ def read_table(path, *, sheet_name=None, lines: bool = False, excel_errors: str 
             path, f"unsupported file type '{suffix}'; expected .csv, .tsv, .txt, .xlsx or "
                   ".parquet"
         )
-    if lines:
-        df = _add_lines(df, None if suffix == ".parquet" else kwargs.get("header", 0))
-    with_source(df, path.name)
     header = kwargs.get("header", 0)
-    if not lines and suffix != ".parquet" and isinstance(header, int) and not any(
-            k in kwargs for k in ("skiprows", "nrows", "index_col", "skipfooter")):
+    if lines:
+        df = _add_lines(df, None if suffix == ".parquet" else header)
+    with_source(df, path.name)
+    if not lines and suffix != ".parquet" and isinstance(header, int) and not renumbered:
         # the rows as read: errors find a row's line after filtering or sorting
         df.attrs["file_rows"] = FileRows(df, first_line=header + 2, source=path.name)
     if encoding is not None:

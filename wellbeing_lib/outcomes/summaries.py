@@ -206,20 +206,23 @@ def _improvement_counts(frame: pd.DataFrame, *, keys: list, id: str, names: list
     client_row, group_row, groups = _block_clients(frame, keys, id)
     if client_row is None:
         client_row = _row_groups(frame, [*keys, id])
-    if groups is not None:
-        pass  # the groups follow from the layout too
-    elif keys:
-        key_groups = frame.groupby(keys, observed=True, sort=True, dropna=False)
-        group_row = key_groups.ngroup().to_numpy()
-        groups = key_groups.size().index.to_frame(index=False)
-        groups.columns = keys
-    else:
-        group_row = np.zeros(len(frame), dtype=np.int64)
-        groups = pd.DataFrame(index=range(1))
+    if groups is None:  # else the groups follow from the layout too
+        group_row, groups = _key_groups(frame, keys)
     return groups, _row_counts(
         improved_row, observed_row, measure_row, client_row, group_row, n_groups=len(groups),
         n_m=len(names), policy=policy,
         duplicated=lambda: check_unique(frame, [*keys, id, "measure"]))
+
+
+def _key_groups(frame: pd.DataFrame, keys: list) -> tuple[np.ndarray, pd.DataFrame]:
+    """Each row's group number and the table of groups (one row per combination of
+    ``keys``, sorted, missing values a group of their own; one group when no keys)."""
+    if not keys:
+        return np.zeros(len(frame), dtype=np.int64), pd.DataFrame(index=range(1))
+    key_groups = frame.groupby(keys, observed=True, sort=True, dropna=False)
+    groups = key_groups.size().index.to_frame(index=False)
+    groups.columns = keys
+    return key_groups.ngroup().to_numpy(), groups
 
 
 def _row_counts(improved_row, observed_row, measure_row, client_row, group_row, *,
@@ -400,14 +403,7 @@ def _pattern_counts(patterns: pd.DataFrame, *, keys: list, names: list, policy: 
     imp_m = patterns[[f"__imp{j}" for j in range(n_m)]].to_numpy(dtype=np.int64)
     obs_m = patterns[[f"__obs{j}" for j in range(n_m)]].to_numpy(dtype=np.int64)
     weight = patterns["__clients"].to_numpy(dtype=np.int64)
-    if keys:
-        key_groups = patterns.groupby(keys, observed=True, sort=True, dropna=False)
-        group_of = key_groups.ngroup().to_numpy()
-        groups = key_groups.size().index.to_frame(index=False)
-        groups.columns = keys
-    else:
-        group_of = np.zeros(len(patterns), dtype=np.int64)
-        groups = pd.DataFrame(index=range(1))
+    group_of, groups = _key_groups(patterns, keys)
     g = len(groups)
     imp, obs = imp_m.sum(axis=1), obs_m.sum(axis=1)
     complete = obs == n_m

@@ -184,7 +184,8 @@ def board_report(nb, *, name: str | None = None) -> BoardReport:
     """
     title, findings_html, blocks = None, None, []
     for cell in nb.cells:
-        if ANALYST_ONLY in (cell.get("metadata", {}).get("tags") or []):
+        tags = cell.get("metadata", {}).get("tags") or []
+        if ANALYST_ONLY in tags:
             continue
         if cell.cell_type == "markdown":
             text = _join(cell.source)
@@ -198,7 +199,7 @@ def board_report(nb, *, name: str | None = None) -> BoardReport:
             continue
         if cell.cell_type != "code":
             continue
-        if NOT_FOR_PUBLICATION in (cell.get("metadata", {}).get("tags") or []):
+        if NOT_FOR_PUBLICATION in tags:
             continue
         for output in cell.get("outputs", []):
             found, box = _output_blocks(output)
