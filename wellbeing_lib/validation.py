@@ -72,6 +72,7 @@ __all__ = [
     "sheet_of",
     "line_numbers",
     "error_location",
+    "failing_location",
     "check_not_empty",
     "warn_all_missing",
     "check_total_rows",
@@ -83,6 +84,7 @@ __all__ = [
     "total_row_mask",
     "DEFAULT_CI",
     "LINE_COLUMN",
+    "NUMBER_TEXT",
     "TOTAL_LABEL",
 ]
 
@@ -743,10 +745,27 @@ def check_rows(data, mask, *, problem: str, column: str, expected: str,
                  column=column, expected=expected)
 
 
-def _frame_location(rows: pd.DataFrame) -> dict:
-    """``file``/``rows``/``line_numbers`` of failing rows collected by
-    :func:`~wellbeing_lib.frames.failing_rows` (positions of an eager table, file lines)."""
+def failing_location(data, rows: pd.DataFrame) -> dict:
+    """``file``/``rows``/``line_numbers`` of the failing rows that
+    :func:`~wellbeing_lib.frames.failing_rows` collected from ``data`` (or from a table
+    made from it row for row, in the same order).
+
+    A pandas table's rows are named as everywhere else in the library: by their index
+    labels, with the file and its lines (:func:`error_location`).  Another eager table's
+    rows are named by their 0-based positions; a lazy table's by the file lines it carries.
+
+    Example
+    -------
+    >>> import narwhals as nw, pandas as pd
+    >>> from wellbeing_lib.frames import failing_rows
+    >>> df = pd.DataFrame({"x": [1, 9]}, index=["a", "b"]); df.attrs["source"] = "x.csv"
+    >>> failing_location(df, failing_rows(nw.from_native(df), nw.col("x") > 5, ["x"]))
+    {'file': 'x.csv', 'rows': ['b'], 'line_numbers': None}
+    """
     positions = [int(v) for v in rows[ROW_COLUMN]] if ROW_COLUMN in rows.columns else []
+    native = data.to_native() if isinstance(data, nw.DataFrame | nw.LazyFrame) else data
+    if is_pandas(native) and ROW_COLUMN in rows.columns:
+        return error_location(native, list(native.index[positions]))
     lines = ([int(v) for v in rows[LINE_COLUMN].dropna()] if LINE_COLUMN in rows.columns
              else None)
     return {"file": None, "rows": positions, "line_numbers": lines}
@@ -760,10 +779,12 @@ def _raise_where(data, mask, columns, error, problem, *, show="first", **details
     rows = failing_rows(data, mask, columns, line_column=LINE_COLUMN)
     if show == "first":
         details.setdefault("found", list(rows[columns[0]]))
-    raise error(problem, **_frame_location(rows), **details)
+    raise error(problem, **failing_location(data, rows), **details)
 
 
-_NUMBER_TEXT = r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$"
+#: a number written as text (spaces around it allowed), as a regular expression that
+#: every backend reads (no capturing groups)
+NUMBER_TEXT = r"^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$"
 
 
 def _frame_numeric(data, columns, *, low, high, integer, allow_missing):
@@ -780,9 +801,9 @@ def _frame_numeric(data, columns, *, low, high, integer, allow_missing):
         elif dtype == nw.String:
             text = nw.col(col).str.strip_chars()
             _raise_where(frame, ~nw.col(col).is_null() & (text != "")
-                         & ~text.str.contains(_NUMBER_TEXT), [col], InvalidValueError,
+                         & ~text.str.contains(NUMBER_TEXT), [col], InvalidValueError,
                          "non-numeric value", column=col, expected=rng)
-            value = nw.when(text.str.contains(_NUMBER_TEXT)).then(text).otherwise(
+            value = nw.when(text.str.contains(NUMBER_TEXT)).then(text).otherwise(
                 None).cast(nw.Float64())
         else:
             _raise_where(frame, ~nw.col(col).is_null(), [col], InvalidValueError,
@@ -814,7 +835,7 @@ def _frame_unique(data, keys) -> None:
         "duplicated key", column=keys if len(keys) > 1 else keys[0],
         expected="one row per " + " × ".join(keys),
         found=["/".join(map(str, row)) for row in repeated.itertuples(index=False, name=None)],
-        **_frame_location(rows),
+        **failing_location(data, rows),
     )
 
 
@@ -863,4 +884,4 @@ def _frame_identifiers(data, column: str, what: str, *, distinct: bool = False) 
     raise InvalidValueError(
         f"{what}s that differ only in spaces or capitals", column=column,
         expected=f"the same spelling of each {what} in every row (they would not be "
-                 "matched)", found=groups, **_frame_location(rows))
+                 "matched)", found=groups, **failing_location(data, rows))

@@ -34,12 +34,11 @@ import pandas as pd
 
 from ..errors import DuplicateKeyError, InvalidValueError
 from ..frames import ROW_COLUMN, any_rows, as_frame, failing_rows, finished, planned, to_pandas
-from ..validation import LINE_COLUMN
+from ..validation import LINE_COLUMN, NUMBER_TEXT
 from ._common import _joined_missing, _scale_expected
 
 __all__ = ["read_frame", "score_counts"]
 
-_NUMBER_TEXT = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 _ISO_DATE = r"^\d{4}-\d{1,2}-\d{1,2}$"
 _UK_DATE = r"^\d{1,2}/\d{1,2}/\d{4}$"
 _BITS = 30  # questions per word of the answered-questions bitmask (exact in any backend)
@@ -105,7 +104,7 @@ def _normalised(frame, scale: pd.DataFrame, questions: pd.DataFrame):
     norm = text.str.replace_all(r"\s+", " ").str.strip_chars().str.to_lowercase()
     frame = frame.with_columns(
         norm.replace_strict(labels, default=None, return_dtype=nw.Float64()).alias("__label"),
-        nw.when(text.str.contains(_NUMBER_TEXT)).then(text).cast(nw.Float64()).alias("__number"))
+        nw.when(text.str.contains(NUMBER_TEXT)).then(text).cast(nw.Float64()).alias("__number"))
     label, number = nw.col("__label"), nw.col("__number")
     by_points = nw.when(number.is_in([float(p) for p in scale["points"]])).then(number)
     columns = [nw.when(~label.is_null()).then(label).otherwise(by_points).alias("__points")]

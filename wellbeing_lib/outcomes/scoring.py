@@ -26,17 +26,18 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InvalidValueError
-from ..frames import ROW_COLUMN, any_rows, as_frame, failing_rows, finished, is_pandas, planned
+from ..frames import any_rows, as_frame, failing_rows, finished, planned
 from ..validation import (
     LINE_COLUMN,
+    NUMBER_TEXT,
     check_not_empty,
     check_unique,
-    error_location,
+    failing_location,
     require_columns,
     warn_all_missing,
 )
 from .conversion import _conversion_table, _convert
-from .instruments import Instrument, _normalise_text, _resolve
+from .instruments import Instrument, _resolve
 
 __all__ = ["score", "score_array", "MISSING_POLICIES", "MAX_FOUND"]
 
@@ -75,23 +76,6 @@ def _item_columns(inst: Instrument, items) -> list[str]:
     return cols
 
 
-def _raise_cells(data, problem, cols, mask, raw_cells, expected):
-    """Raise one InvalidValueError for every offending cell in ``mask`` (n x k)."""
-    rows_bad = mask.any(axis=1)
-    labels = list(data.index[rows_bad])
-    bad_cols = [c for c, m in zip(cols, mask.any(axis=0)) if m]
-    rr, cc = np.nonzero(mask[rows_bad][:10])
-    pos = np.flatnonzero(rows_bad)[:10]
-    found = [f"{cols[c]}={_shown(raw_cells(pos[r], c))}" for r, c in zip(rr, cc)]
-    raise InvalidValueError(
-        problem,
-        column=bad_cols if len(bad_cols) > 1 else bad_cols[0],
-        **error_location(data, labels),
-        expected=expected,
-        found=found,
-    )
-
-
 def _shown(value) -> str:
     if isinstance(value, np.generic):
         value = value.item()
@@ -101,74 +85,6 @@ def _shown(value) -> str:
 def _range_text(inst: Instrument) -> str:
     kind = "a whole number" if inst.integer else "a number"
     return f"{kind} between {inst.item_min:g} and {inst.item_max:g}"
-
-
-def _text_to_numbers(series: pd.Series, labels: dict[str, int]):
-    """Map a non-numeric column to floats; return (values, unrecognised mask)."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    mapped = np.full(len(uniques), np.nan)
-    unknown = np.zeros(len(uniques), dtype=bool)
-    for i, u in enumerate(uniques):
-        if isinstance(u, bool | np.bool_):
-            unknown[i] = True
-        elif isinstance(u, int | float | np.integer | np.floating):
-            mapped[i] = float(u)
-        else:
-            text = _normalise_text(u)
-            if text == "":
-                continue  # a blank cell is a missing answer
-            if text in labels:
-                mapped[i] = labels[text]
-                continue
-            try:
-                mapped[i] = float(text)
-            except ValueError:
-                unknown[i] = True
-    values = np.where(codes >= 0, mapped[np.maximum(codes, 0)], np.nan)
-    bad = np.where(codes >= 0, unknown[np.maximum(codes, 0)], False)
-    return values, bad
-
-
-def _item_values(data: pd.DataFrame, inst: Instrument, cols: list[str]) -> np.ndarray:
-    """Validated answers as an (n, k) float array (NaN = missing)."""
-    n, k = len(data), len(cols)
-    values = np.empty((n, k), dtype=float, order="F")  # filled column by column
-    unknown = np.zeros((n, k), dtype=bool)
-    labels = inst.response_map()
-    for j, col in enumerate(cols):
-        s = data[col]
-        if pd.api.types.is_bool_dtype(s):
-            unknown[:, j] = s.notna().to_numpy()
-            values[:, j] = np.nan
-        elif pd.api.types.is_numeric_dtype(s):
-            values[:, j] = s.to_numpy(dtype=float, na_value=np.nan)
-        else:
-            values[:, j], unknown[:, j] = _text_to_numbers(s, labels)
-
-    def raw_cell(i, j):
-        return data[cols[j]].iloc[i]
-
-    if unknown.any():
-        expected = _range_text(inst)
-        if inst.response_labels:
-            expected += " or one of: " + ", ".join(inst.response_labels)
-        problem = "unrecognised answer" if inst.response_labels else "non-numeric value"
-        _raise_cells(data, problem, cols, unknown, raw_cell, expected)
-    # one pass each over the answers; the masks naming the cells only when one fails
-    missing = int(np.isnan(values).sum())
-    if inst.integer:
-        with np.errstate(invalid="ignore"):
-            not_whole = np.rint(values) != values  # also True for a missing answer
-        if int(not_whole.sum()) > missing:
-            frac = not_whole & ~np.isnan(values)
-            _raise_cells(data, "not a whole number", cols, frac, raw_cell, _range_text(inst))
-    if missing < values.size:
-        lowest, highest = np.fmin.reduce(values, axis=None), np.fmax.reduce(values, axis=None)
-        if lowest < inst.item_min or highest > inst.item_max:
-            with np.errstate(invalid="ignore"):
-                out = (values < inst.item_min) | (values > inst.item_max)
-            _raise_cells(data, "answer out of range", cols, out, raw_cell, _range_text(inst))
-    return values
 
 
 def score(
@@ -265,7 +181,6 @@ def score(
     >>> score(df, "ucla3", missing="prorate").loc["c", "ucla3_raw"]
     np.float64(9.0)
     """
-    frame = data if is_pandas(data) else as_frame(data)
     inst = _resolve(instrument)
     if missing not in MISSING_POLICIES:
         raise ValueError(f"missing must be one of {MISSING_POLICIES}, not {missing!r}")
@@ -276,42 +191,8 @@ def score(
     if key is not None:
         check_unique(data, key)
     warn_all_missing(data, cols, what=f"{inst.id} answers", stacklevel=2)
-    if not is_pandas(data):
-        _check_max_missing(inst, missing, max_missing)
-        return _score_frame(frame, inst, cols, missing, max_missing, keep)
-    values = _item_values(data, inst, cols)
-    k = len(cols)
-    n_answered = (~np.isnan(values)).sum(axis=1)
-    out: dict[str, np.ndarray] = {}
-    if inst.scoring == "items":
-        for j, name in enumerate(inst.items):
-            out[name] = values[:, j]
-        out["n_answered"] = n_answered
-        return _with_kept(data, keep, pd.DataFrame(out, index=data.index))
-
-    if missing == "complete":
-        total = values.sum(axis=1)  # NaN whenever any item is missing
-        prorated = np.zeros(len(data), dtype=bool)
-    else:
-        _check_max_missing(inst, missing, max_missing)
-        ok = (k - n_answered) <= max_missing
-        sums = np.nansum(values, axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            total = np.where(ok, sums / n_answered * k, np.nan)
-        prorated = ok & (n_answered < k)
-    out[f"{inst.id}_raw"] = total
-    if inst.conversion is not None:
-        rounding = "half_up" if missing == "prorate" else None
-        out[f"{inst.id}_metric"] = _convert(total, inst.conversion, rounding)
-    out["n_answered"] = n_answered
-    out["prorated"] = prorated
-    return _with_kept(data, keep, pd.DataFrame(out, index=data.index))
-
-
-def _with_kept(data: pd.DataFrame, keep: list, scores: pd.DataFrame) -> pd.DataFrame:
-    if not keep:
-        return scores
-    return pd.concat([data[keep], scores], axis=1)
+    _check_max_missing(inst, missing, max_missing)
+    return _score_frame(data, inst, cols, missing, max_missing, keep)
 
 
 def _check_max_missing(inst: Instrument, missing: str, max_missing) -> None:
@@ -325,7 +206,6 @@ def _check_max_missing(inst: Instrument, missing: str, max_missing) -> None:
 
 
 # ------------------------------------------------- the same on other backends (narwhals)
-_NUMBER_TEXT = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 
 
 def _answer_exprs(frame, inst: Instrument, cols: list[str]):
@@ -344,7 +224,7 @@ def _answer_exprs(frame, inst: Instrument, cols: list[str]):
         else:
             text = (nw.col(col).cast(nw.String()).str.replace_all(r"\s+", " ")
                     .str.strip_chars().str.to_lowercase())
-            number = text.str.contains(_NUMBER_TEXT)
+            number = text.str.contains(NUMBER_TEXT)
             label = (text.replace_strict(labels, default=None, return_dtype=nw.Float64())
                      if labels else nw.lit(None, nw.Float64()))
             as_number = nw.when(number).then(text).otherwise(None).cast(nw.Float64())
@@ -353,7 +233,7 @@ def _answer_exprs(frame, inst: Instrument, cols: list[str]):
     return values, unknown
 
 
-def _raise_cells_frame(frame, problem, cols, flags, expected) -> None:
+def _raise_cells_frame(data, frame, problem, cols, flags, expected) -> None:
     """One InvalidValueError for the cells flagged (a boolean expression per item): one
     aggregate, then only the offending rows are collected."""
     names = [f"__bad{j}" for j in range(len(cols))]
@@ -365,28 +245,26 @@ def _raise_cells_frame(frame, problem, cols, flags, expected) -> None:
     bad = rows[names].to_numpy(dtype=bool)
     bad_cols = [c for c, m in zip(cols, bad.any(axis=0)) if m]
     found = [f"{cols[j]}={_shown(rows[cols[j]].iloc[i])}" for i, j in zip(*np.nonzero(bad[:10]))]
-    positions = [int(v) for v in rows[ROW_COLUMN]] if ROW_COLUMN in rows.columns else []
-    lines = (None if LINE_COLUMN not in rows.columns
-             else [int(v) for v in rows[LINE_COLUMN].dropna()])
     raise InvalidValueError(problem, column=bad_cols if len(bad_cols) > 1 else bad_cols[0],
-                            rows=positions, line_numbers=lines, expected=expected, found=found)
+                            expected=expected, found=found, **failing_location(data, rows))
 
 
-def _score_frame(frame, inst: Instrument, cols: list[str], missing: str, max_missing, keep):
+def _score_frame(data, inst: Instrument, cols: list[str], missing: str, max_missing, keep):
     """:func:`score` as narwhals expressions: validated where the data live, the scores
     (and ``keep``) returned in the caller's backend, lazily for a lazy table."""
+    frame = as_frame(data)
     values, unknown = _answer_exprs(frame, inst, cols)
     expected = _range_text(inst)
     if inst.response_labels:
         expected += " or one of: " + ", ".join(inst.response_labels)
     problem = "unrecognised answer" if inst.response_labels else "non-numeric value"
     if any(flag is not None for flag in unknown):
-        _raise_cells_frame(frame, problem, cols,
+        _raise_cells_frame(data, frame, problem, cols,
                            [nw.lit(False) if f is None else f for f in unknown], expected)
     names = [f"__v{j}" for j in range(len(cols))]
     plan, eager = planned(frame)
     answers = plan.with_columns(*(v.alias(n) for v, n in zip(values, names)))
-    answers = answers.with_columns(*(nw.when(nw.col(n).is_nan()).then(None).otherwise(
+    answers = answers.with_columns(*(nw.when(nw.col(n).is_nan()).then(nw.lit(None, nw.Float64())).otherwise(
         nw.col(n)).alias(n) for n in names))  # NaN in a float column is a missing answer
     present = [~nw.col(n).is_null() for n in names]
     fractional = [p & (nw.col(n) != nw.col(n).round(0)) for p, n in zip(present, names)]
@@ -398,9 +276,9 @@ def _score_frame(frame, inst: Instrument, cols: list[str], missing: str, max_mis
         # an eager table's rows are named by position: check the eager answers, not the plan
         checked = answers.collect() if eager else answers
         if inst.integer:
-            _raise_cells_frame(checked, "not a whole number", cols, fractional,
+            _raise_cells_frame(data, checked, "not a whole number", cols, fractional,
                                _range_text(inst))
-        _raise_cells_frame(checked, "answer out of range", cols, outside, _range_text(inst))
+        _raise_cells_frame(data, checked, "answer out of range", cols, outside, _range_text(inst))
     k = len(cols)
     n_answered = nw.sum_horizontal(*(p.cast(nw.Int64()) for p in present))
     out = [nw.col(c) for c in keep]
