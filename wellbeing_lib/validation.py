@@ -86,6 +86,7 @@ __all__ = [
     "LINE_COLUMN",
     "NUMBER_TEXT",
     "TOTAL_LABEL",
+    "SPACE",
 ]
 
 #: the confidence level every interval in the library uses unless told otherwise
@@ -94,8 +95,15 @@ DEFAULT_CI = 0.95
 #: the column ``read_table(..., lines=True)`` adds: each record's spreadsheet row
 LINE_COLUMN = "file_line"
 
+_SPACES = ("\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f"
+           "\u205f\u3000")
+#: the characters Python's ``\s`` matches, as a class of the characters themselves, which
+#: every engine reads alike (pyarrow's RE2 then runs the pattern itself: with ``\s``, pandas
+#: runs it row by row in Python)
+SPACE = f"[{_SPACES}]"
 #: a label that marks a total or subtotal row of an export (whole cell, any case)
-TOTAL_LABEL = re.compile(r"^\s*(grand\s+|sub[\s-]*)?totals?\s*:?\s*$|^\s*sum\s*$",
+TOTAL_LABEL = re.compile(f"^{SPACE}*(?:grand{SPACE}+|sub[{_SPACES}-]*)?totals?{SPACE}*:?"
+                         f"{SPACE}*$|^{SPACE}*sum{SPACE}*$",
                          re.IGNORECASE)
 
 
@@ -720,8 +728,8 @@ def check_rows(data, mask, *, problem: str, column: str, expected: str,
                error=InvalidValueError, show: bool = True) -> None:
     """Raise ``error`` naming the rows of ``data`` where ``mask`` holds (any backend).
 
-    ``mask`` is a boolean array for a pandas DataFrame, a narwhals expression for the other
-    backends: there it runs where the data live, and only the failing rows are collected.
+    ``mask`` is a narwhals expression (any backend): it runs where the data live, and only
+    the failing rows are collected.  For a pandas DataFrame it may also be a boolean array.
     ``show`` lists the values of ``column`` found in those rows.
 
     Example
@@ -734,7 +742,7 @@ def check_rows(data, mask, *, problem: str, column: str, expected: str,
     ...
     wellbeing_lib.errors.InvalidValueError: missing client id in column 'id', row 1: expected an id on every row
     """
-    if is_pandas(data):
+    if is_pandas(data) and not isinstance(mask, nw.Expr):
         flags = np.asarray(mask, dtype=bool)
         if flags.any():
             found = list(data[column][flags]) if show else None

@@ -27,19 +27,18 @@ import pandas as pd
 
 from ..errors import DuplicateKeyError, InvalidValueError, MissingColumnError
 from ..frames import (
-    ROW_COLUMN,
     as_frame,
     column_names,
     count_rows,
     failing_rows,
     flag_counts,
     is_lazy,
-    is_pandas,
     materialized,
     planned,
 )
 from ..validation import (
     LINE_COLUMN,
+    SPACE,
     TOTAL_LABEL,
     check_allowed,
     check_identifiers,
@@ -47,10 +46,9 @@ from ..validation import (
     check_rows,
     check_total_rows,
     error_location,
-    near_duplicate_ids,
+    failing_location,
     require_columns,
     source_of,
-    total_row_mask,
 )
 
 __all__ = [
@@ -155,7 +153,7 @@ class Pairing:
         return pd.DataFrame(rows, columns=["item", "n_clients", "action"])
 
     def _n_paired(self) -> int:
-        return len(self.paired) if is_pandas(self.paired) else count_rows(self.paired)
+        return count_rows(self.paired)
 
     def ids(self, *problems: str) -> list:
         """Ids of the clients with any of ``problems`` (all problems when none is named)."""
@@ -277,79 +275,7 @@ def _resolve_duplicates(data, *, keys, cols, dates, duplicates, id, unit, dup=No
     return data.iloc[kept], rows, kept
 
 
-def _pair_core(data, *, id, time, baseline, follow_up, date, cols, duplicates, suffixes,
-               factorized=None):
-    """Shared pairing of validated long data (one problem table, one paired table).
-
-    The clients are matched on integer codes (:func:`pandas.factorize`, or ``factorized``
-    from :func:`_check_ids`), not by looking ids up in an index: one pass over the ids.
-    """
-    dates = _parse_dates(data, date) if date is not None else None
-    parts = []
-    if factorized is None:
-        factorized = pd.factorize(data[id], sort=False)
-    codes, uniques = factorized
-    is_base = (data[time] == baseline).to_numpy(dtype=bool)
-    pair_key = codes.astype(np.int64) * 2 + is_base
-    dup = np.bincount(pair_key, minlength=2 * len(uniques))[pair_key] > 1
-    data, dup_rows, kept = _resolve_duplicates(
-        data, keys=[id, time], cols=cols, dates=dates, duplicates=duplicates, id=id,
-        unit="baseline and one follow-up record per client", dup=dup)
-    if dup_rows is not None:
-        parts.append(dup_rows)
-        codes, is_base = codes[kept], is_base[kept]
-        if dates is not None:
-            dates = dates.iloc[kept]
-    ids = data[id].array
-    pos = np.arange(len(data))
-    b_pos, f_pos = pos[is_base], pos[~is_base]
-    b_code, f_code = codes[is_base], codes[~is_base]
-    b_at = np.full(len(uniques), -1, dtype=np.intp)
-    f_at = np.full(len(uniques), -1, dtype=np.intp)
-    b_at[b_code], f_at[f_code] = b_pos, f_pos
-    in_fu = f_at[b_code] >= 0
-    in_base = b_at[f_code] >= 0
-    parts.append(_problem_rows("no follow-up", id, ids.take(b_pos[~in_fu]),
-                               "baseline only", _ACTIONS["no follow-up"]))
-    parts.append(_problem_rows("follow-up without baseline", id, ids.take(f_pos[~in_base]),
-                               "follow-up record but no baseline",
-                               _ACTIONS["follow-up without baseline"]))
-    both_b = b_pos[in_fu]
-    both_f = f_at[b_code[in_fu]]
-    if dates is not None:
-        both_b, both_f = _check_order(parts, dates, both_b, both_f, ids, id)
-    columns = {id: ids.take(both_b)}
-    for c in cols:
-        values = data[c].array
-        columns[c + suffixes[0]] = values.take(both_b)
-        columns[c + suffixes[1]] = values.take(both_f)
-    return pd.DataFrame(columns), _finish_problems(parts, id)
-
-
-def _check_order(parts, dates, both_b, both_f, ids, id):
-    """Report follow-ups dated before their baseline (excluded) and missing dates; return
-    the positions of the pairs kept."""
-    d_base = pd.Series(dates.to_numpy()[both_b])
-    d_fu = pd.Series(dates.to_numpy()[both_f])
-    early = (d_fu < d_base).to_numpy()
-    if early.any():
-        gap = (d_base[early] - d_fu[early]).dt.days.astype("str")
-        detail = ("follow-up dated " + d_fu[early].dt.strftime("%Y-%m-%d") + " is " + gap
-                  + " days before the baseline dated " + d_base[early].dt.strftime("%Y-%m-%d"))
-        parts.append(_problem_rows("follow-up before baseline", id, ids.take(both_b[early]),
-                                   detail.to_numpy(), _ACTIONS["follow-up before baseline"]))
-    no_base, no_fu = d_base.isna().to_numpy(), d_fu.isna().to_numpy()
-    undated = no_base | no_fu
-    if undated.any():
-        which = np.where(no_base[undated] & no_fu[undated], "both dates",
-                         np.where(no_base[undated], "baseline date", "follow-up date"))
-        parts.append(_problem_rows("missing date", id, ids.take(both_b[undated]),
-                                   np.char.add(which.astype(str), " missing"),
-                                   _ACTIONS["missing date"]))
-    return both_b[~early], both_f[~early]
-
-
-# ------------------------------------------------- the same on other backends (narwhals)
+# ------------------------------------------------------- pairing on any backend (narwhals)
 _LATEST, _EARLIEST = datetime(9999, 12, 31), datetime(1, 1, 1)
 
 
@@ -389,8 +315,9 @@ def _collected(frame, columns, order) -> pd.DataFrame:
     return out.sort_values(order, kind="stable").reset_index(drop=True)
 
 
-def _duplicates_frame(frame, *, id, time, cols, order, stamp, duplicates):
-    """The duplicates rule where the data live; only the repeated records are collected."""
+def _duplicates_frame(data, frame, *, id, time, cols, order, stamp, duplicates):
+    """The duplicates rule where the data live; only the repeated records are collected.
+    ``data``: the caller's table, ``frame`` made from it row for row (to name the rows)."""
     keys = [id, time]
     dup = nw.len().over(*keys) > 1
     flagged = frame.with_columns(dup.alias("__dup"))
@@ -399,14 +326,11 @@ def _duplicates_frame(frame, *, id, time, cols, order, stamp, duplicates):
         return frame, None
     if duplicates == "raise":
         rows = failing_rows(frame, dup, keys, line_column=LINE_COLUMN)
-        lines = (None if LINE_COLUMN not in rows.columns
-                 else [int(v) for v in rows[LINE_COLUMN]])
         raise DuplicateKeyError(
             "duplicated records", column=keys, found=list(pd.unique(repeated[id])),
             expected="one baseline and one follow-up record per client; or choose "
                      "duplicates='first', 'last' or 'drop'",
-            rows=[int(v) for v in rows[ROW_COLUMN]] if ROW_COLUMN in rows.columns else [],
-            line_numbers=lines)
+            **failing_location(data, rows))
     sizes = repeated.groupby(keys, sort=False).size()
     how = _differing(repeated, keys, [c for c in cols if c not in keys])
     what = repeated.groupby(keys, sort=False)[time].first().astype("str") + " records"
@@ -466,8 +390,8 @@ def _unpaired(clients, *, id, first) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _checked_clients(data, clients, *, id, time, baseline, follow_up) -> tuple[int, int]:
-    """The checks of the records made on the table of clients, in one aggregate and in the
-    order pandas makes them: missing ids, total rows, ids differing only in spaces or
+    """The checks of the records made on the table of clients, in one aggregate, in this
+    order: missing ids, total rows, ids differing only in spaces or
     capitals, time points not allowed.  Only when one may fail are the ids, then the
     records, read again, to name the rows.  Returns (clients, most records of a client at
     one time point).
@@ -504,7 +428,7 @@ def _id_counts(frame, id: str) -> list:
     with spaces around them or that may be total rows (one pattern), and the distinct ids
     in lower case (fewer than the rows when two ids differ only in capitals)."""
     label = nw.col(id).cast(nw.String())
-    pattern = r"^\s|\s$"
+    pattern = f"^{SPACE}|{SPACE}$"
     if frame.collect_schema()[id] == nw.String:
         pattern += "|(?i:" + TOTAL_LABEL.pattern + ")"
     return [nw.len().alias("n"),
@@ -535,12 +459,12 @@ def _pair_joined(frame, *, id, time, baseline, follow_up, cols, suffixes):
              for on, sfx in ((is_base, sb), (is_fu, sf))]
     names = [name for c in cols for name in (c + sb, c + sf)]
     paired = materialized(sides[0].join(sides[1], on=id, how="inner").select(id, *names))
-    n, suspect = paired.select(*_id_counts(paired, id)[:2]).collect().row(0)
+    n, suspect = paired.select(*_id_counts(paired, id)[:2]).lazy().collect().row(0)
     if suspect or not n == found["base"] == found["fu"]:
         return None
     # the distinct ids in lower case by themselves: an engine may count them faster alone
     folded = paired.select(nw.col(id).cast(nw.String()).str.to_lowercase().n_unique())
-    if folded.collect().item() != n:
+    if folded.lazy().collect().item() != n:
         return None
     return paired.to_native(), int(n)
 
@@ -551,13 +475,12 @@ def _check_missing_ids(data, id: str) -> None:
 
 
 def _pair_frame(data, *, id, time, baseline, follow_up, date, cols, duplicates, suffixes):
-    """:func:`pair_measurements` on a narwhals table, its checks in the same order as for
-    pandas.  A lazy table without dates and with no problem is paired by a join
-    (:func:`_pair_joined`); otherwise one grouping pass over the records into a table of
-    clients, computed once where the data live and checked there; the pairs are its
-    clients with both records (in the caller's backend; for a lazy table, lazily over the
-    pairs held where the data live, so that later steps read them and do not pair again);
-    the problem records collected as pandas."""
+    """:func:`pair_measurements` on any backend (one path: pandas too).  A lazy table
+    without dates and with no problem is paired by a join (:func:`_pair_joined`);
+    otherwise one grouping pass over the records into a table of clients, computed once
+    where the data live and checked there, then the duplicates rule; the pairs are the
+    baseline records joined to the follow-up records (:func:`_joined_records`, in the
+    caller's backend); the problem records collected as pandas."""
     sb, sf = suffixes
     check_not_empty(data, what="a record to pair")
     if date is not None:  # the dates are read below: a missing id is named first
@@ -573,7 +496,7 @@ def _pair_frame(data, *, id, time, baseline, follow_up, date, cols, duplicates, 
     if date is not None:
         frame = frame.with_columns(_dates_frame(frame, date).alias("__date"))
         stamp = nw.col("__date")
-    values = list(dict.fromkeys([*cols, *(["__date"] if date else [])]))
+    values = ["__date"] if date else []
     layout = dict(id=id, time=time, baseline=baseline, follow_up=follow_up, eager=eager,
                   values=values, suffixes=suffixes)
     clients = _client_table(frame, order=order, **layout)
@@ -584,7 +507,7 @@ def _pair_frame(data, *, id, time, baseline, follow_up, date, cols, duplicates, 
         if order is None:  # ties between the repeated records broken by their values
             frame, order = _order_column(frame, id, time, cols, ties=True)
         frame, dup_rows = _duplicates_frame(
-            frame, id=id, time=time, cols=cols, order=order,
+            data, frame, id=id, time=time, cols=cols, order=order,
             stamp=stamp if stamp is not None else nw.lit(_EARLIEST), duplicates=duplicates)
         parts.append(dup_rows)
         clients = _client_table(frame, order=order, **layout)
@@ -595,15 +518,40 @@ def _pair_frame(data, *, id, time, baseline, follow_up, date, cols, duplicates, 
     parts.append(_problem_rows("follow-up without baseline", id, orphans[id].array,
                                "follow-up record but no baseline",
                                _ACTIONS["follow-up without baseline"]))
-    both = clients.filter((nw.col("__nb") > 0) & (nw.col("__nf") > 0))
     if date is not None:
-        both = _order_problems_frame(both, parts, id=id, sb=sb, sf=sf, order=first[0])
-    pairs = [name for c in cols for name in (c + sb, c + sf)]
-    if is_lazy(both):  # held by itself: each later query reads the pairs, not the clients
-        paired = materialized(both.select(id, *pairs))
-    else:  # an eager table keeps the order of the baseline records
-        paired = both.sort("__pb").select(id, *pairs)
+        both = clients.filter((nw.col("__nb") > 0) & (nw.col("__nf") > 0))
+        _order_problems_frame(both, parts, id=id, sb=sb, sf=sf, order=first[0])
+    in_order = eager or not is_lazy(frame)  # the caller's table was eager
+    paired = _joined_records(frame, id=id, time=time, baseline=baseline, follow_up=follow_up,
+                             cols=cols, suffixes=suffixes, order=order, dated=date is not None,
+                             eager=in_order)
+    if eager:
+        paired = paired.collect()
     return paired.to_native(), _finish_problems(parts, id), n_clients
+
+
+def _joined_records(frame, *, id, time, baseline, follow_up, cols, suffixes, order, dated,
+                    eager):
+    """The pairs: each client's baseline record joined to its follow-up record (one of
+    each once the duplicates rule has been applied), every column keeping its type; with
+    dates, not those dated in the wrong order.  An eager table keeps the order of the
+    baseline records (``eager``: the caller's table was eager, ``order`` its row positions);
+    a lazy one is held where the data live (:func:`~wellbeing_lib.frames.materialized`), so
+    that later steps read the pairs and do not pair again."""
+    sb, sf = suffixes
+    carried = [*cols, *(["__date"] if dated else [])]
+    base = frame.filter(nw.col(time) == baseline).select(
+        id, *([nw.col(order).alias("__pb")] if order is not None else []),
+        *(nw.col(c).alias(c + sb) for c in carried))
+    follow = frame.filter(nw.col(time) == follow_up).select(
+        id, *(nw.col(c).alias(c + sf) for c in carried))
+    joined = base.join(follow, on=id, how="inner")
+    if dated:  # a follow-up dated before its baseline is reported, not paired
+        joined = joined.filter(~(nw.col("__date" + sf) < nw.col("__date" + sb)).fill_null(False))
+    pairs = [name for c in cols for name in (c + sb, c + sf)]
+    if not eager:  # held by itself: each later query reads the pairs, not the records
+        return materialized(joined.select(id, *pairs))
+    return nw.maybe_reset_index(joined.sort("__pb").select(id, *pairs))  # pandas: 0, 1, …
 
 
 def _order_problems_frame(both, parts, *, id, sb, sf, order):
@@ -640,40 +588,20 @@ def _check_rule(duplicates: str) -> None:
         raise ValueError(f"duplicates must be one of {DUPLICATE_RULES}, not {duplicates!r}")
 
 
-def _check_ids(data: pd.DataFrame, id: str):
+def _check_ids(data, id: str) -> None:
     """No rows, missing ids, a total row, or ids that differ only in spaces or capitals
-    (which would silently fail to pair) are named errors.
-
-    For pandas, returns the ids factorized (codes, distinct ids); for another backend the
-    table of distinct ids.  The checks run on the distinct ids, and only when one fails
-    again on every row, to name the rows.
-    """
+    (which would silently fail to pair) are named errors.  The checks run on the distinct
+    ids, and only when one fails again on every row, to name the rows."""
     check_not_empty(data, what="a record to pair")
-    if not is_pandas(data):
-        check_rows(data, nw.col(id).is_null(), problem="missing client id", column=id,
-                   expected="an id on every row", show=False)
-        distinct = as_frame(data).select(id).unique()
-        try:
-            check_total_rows(distinct, [id], what="client and time point")
-            check_identifiers(distinct, id, what="client id")
-        except InvalidValueError:
-            check_total_rows(data, [id], what="client and time point")
-            check_identifiers(data, id, what="client id")
-            raise  # pragma: no cover - the checks on every row raise first
-        return distinct
-    missing = data[id].isna()
-    if missing.any():
-        labels = list(data.index[missing])
-        raise InvalidValueError("missing client id", column=id, expected="an id on every row",
-                                **error_location(data, labels))
-    codes, uniques = pd.factorize(data[id], sort=False)
-    distinct = pd.Series(uniques)
-    labels = distinct.dtype == object or pd.api.types.is_string_dtype(distinct)
-    if (labels and total_row_mask(distinct, distinct=True).any()) or len(
-            near_duplicate_ids(distinct, distinct=True)):  # the same checks on every row
-        check_total_rows(data, [id], what="client and time point")  # name the rows
+    _check_missing_ids(data, id)
+    distinct = as_frame(data).select(id).unique()
+    try:
+        check_total_rows(distinct, [id], what="client and time point")
+        check_identifiers(distinct, id, what="client id")
+    except InvalidValueError:
+        check_total_rows(data, [id], what="client and time point")
         check_identifiers(data, id, what="client id")
-    return codes, uniques
+        raise  # pragma: no cover - the checks on every row raise first
 
 
 def pair_measurements(
@@ -773,10 +701,9 @@ def pair_measurements(
     >>> pairs.problems["detail"].tolist()[1:]
     ['2 baseline records (identical)', 'follow-up dated 2016-12-01 is 40 days before the baseline dated 2017-01-10']
     """
-    frame = data if is_pandas(data) else as_frame(data)
     _check_rule(duplicates)
     require_columns(data, [id, time] + ([date] if date else []), what="pairing")
-    names = data.columns if is_pandas(data) else column_names(frame)
+    names = column_names(data)
     cols = [c for c in names if c not in (id, time)] if columns is None else list(columns)
     require_columns(data, cols, what="pairing")
     if date is not None and date not in cols:
@@ -784,21 +711,11 @@ def pair_measurements(
     if id in cols or time in cols:
         raise InvalidValueError("the id and time columns cannot be paired", column="columns",
                                 expected="measured columns only")
-    if not is_pandas(data):
-        paired, problems, n_clients = _pair_frame(
-            frame, id=id, time=time, baseline=baseline, follow_up=follow_up, date=date,
-            cols=cols, duplicates=duplicates, suffixes=tuple(suffixes))
-        return Pairing(paired=paired, problems=problems, id=id, suffixes=tuple(suffixes),
-                       duplicates=duplicates, n_clients=n_clients, dated=date is not None)
-    factorized = _check_ids(data, id)
-    check_allowed(data, time, [baseline, follow_up], allow_missing=False)
-    paired, problems = _pair_core(data, id=id, time=time, baseline=baseline,
-                                  follow_up=follow_up, date=date, cols=cols,
-                                  duplicates=duplicates, suffixes=tuple(suffixes),
-                                  factorized=factorized)
+    paired, problems, n_clients = _pair_frame(
+        data, id=id, time=time, baseline=baseline, follow_up=follow_up, date=date,
+        cols=cols, duplicates=duplicates, suffixes=tuple(suffixes))
     return Pairing(paired=paired, problems=problems, id=id, suffixes=tuple(suffixes),
-                   duplicates=duplicates, n_clients=len(factorized[1]),
-                   dated=date is not None)
+                   duplicates=duplicates, n_clients=n_clients, dated=date is not None)
 
 
 def pair_wide(
@@ -888,9 +805,9 @@ def pair_wide(
         present = part[measured].notna().any(axis=1)
         pieces.append(part[present].assign(_time=label))
     long = pd.concat(pieces)
-    paired, problems = _pair_core(long, id=id, time="_time", baseline="baseline",
-                                  follow_up="follow_up", date=date, cols=stems,
-                                  duplicates="raise", suffixes=(sb, sf))
+    paired, problems, _ = _pair_frame(long, id=id, time="_time", baseline="baseline",
+                                      follow_up="follow_up", date=date, cols=stems,
+                                      duplicates="raise", suffixes=(sb, sf))
     if person:
         paired = paired.merge(data[[id, *person]], on=id, how="left", validate="one_to_one")
     if dup_rows is not None:
