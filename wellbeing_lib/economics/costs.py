@@ -387,7 +387,7 @@ def _costed_frame(data, *, services, items, used, ids, currency, price_years):
         if schema[col] == nw.String:  # numbers as text, checked by check_numeric
             count = count.str.strip_chars()
         count = count.cast(nw.Float64())
-        count = nw.when(count.is_nan()).then(None).otherwise(count)
+        count = nw.when(count.is_nan()).then(nw.lit(None, nw.Float64())).otherwise(count)
         unit = float(used["cost"].iloc[j])
         parts.append(frame.select(
             *keys, *([] if lazy or not ids else ["__row"]), nw.lit(col).alias("service"),

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InvalidValueError
-from ..frames import as_frame, finished, is_pandas, planned
+from ..frames import as_frame, finished, planned
 from ..validation import check_numeric, check_unique, require_columns
 from ._common import _ChangeLayout, _finite, _override, _remember_layout, _unknown_keys
 from .instruments import Instrument, _resolve
@@ -242,12 +242,11 @@ def _frame_and_layout(data, id, suffixes):
                                         expected=f"{own!r} (or leave {what} out)",
                                         found=[given])
         return data.paired, data.id, data.suffixes
-    if not is_pandas(data):
-        try:
-            as_frame(data)
-        except TypeError:
-            raise TypeError(f"data must be a Pairing or a DataFrame, not "
-                            f"{type(data).__name__}") from None
+    try:
+        as_frame(data)
+    except TypeError:
+        raise TypeError(f"data must be a Pairing or a DataFrame, not "
+                        f"{type(data).__name__}") from None
     return data, id or "client_id", suffixes or SUFFIXES
 
 
@@ -426,11 +425,8 @@ def _sd_for(frame, m: _Measure, sb: str, sd) -> tuple[float, str]:
 def _baseline_spread(frame, col: str) -> tuple[int, float]:
     """Number and SD (ddof 1) of the baseline scores: one aggregate where the data live."""
     values = check_numeric(frame, [col])
-    if is_pandas(frame):
-        values = values[col].dropna()
-        return len(values), float(values.std(ddof=1)) if len(values) > 1 else float("nan")
     v = nw.col(col)
-    v = nw.when(v.is_nan()).then(None).otherwise(v)
+    v = nw.when(v.is_nan()).then(nw.lit(None, nw.Float64())).otherwise(v)
     row = as_frame(values).select(v.count().alias("n"), v.std(ddof=1).alias("sd"))
     n, sd = row.lazy().collect().row(0)
     return int(n), float(sd) if sd is not None else float("nan")
@@ -487,11 +483,6 @@ def distribution_thresholds(data, measures, *, fraction: float = 0.5,
     return out
 
 
-def _take(series: pd.Series, positions: np.ndarray):
-    """Values of ``series`` at ``positions``, keeping its dtype (string, Int64, category)."""
-    return series.array.take(positions)
-
-
 def change(
     data,
     measures,
@@ -511,8 +502,9 @@ def change(
     For each client and measure: ``change = follow-up − baseline`` in score points,
     ``improvement`` = change with its sign adjusted so that + is better (UCLA-3: a
     lower loneliness score is an improvement), and ``status`` under the chosen
-    definition (rules and parameters: :func:`change_criteria`).  The work is done
-    on numpy arrays by :func:`classify_change`.
+    definition (rules and parameters: :func:`change_criteria`).  The rules are those
+    of :func:`classify_change` (for numpy arrays), written as expressions that run where
+    the data live, one path for every backend.
 
     Parameters
     ----------
@@ -576,55 +568,8 @@ def change(
                                definition=defs, thresholds=thresholds, reliability=reliability,
                                sd=sd, directions={m.name: m.direction for m in specs},
                                criterion=criterion, id=id, suffixes=(sb, sf))
-    if not is_pandas(frame):
-        return _change_frame(frame, specs, criteria, id=id, sb=sb, sf=sf, keep=keep,
-                             reliable="reliable" in defs)
-    n, n_m = len(frame), len(specs)
-    scores = {}
-    for m in specs:
-        for s in (sb, sf):
-            col = m.column + s
-            series = frame[col]
-            if pd.api.types.is_float_dtype(series.dtype) and not isinstance(
-                    series.dtype, pd.api.types.CategoricalDtype):
-                scores[col] = series.to_numpy(dtype=float, na_value=np.nan)
-            else:
-                scores[col] = check_numeric(frame, [col])[col].to_numpy()
-    parts = {k: [] for k in ("baseline", "follow_up", "change", "improvement", "threshold",
-                             "codes", "rci")}
-    for crit in criteria.itertuples(index=False):
-        m = specs[_names_index(specs, crit.measure)]
-        b, f = scores[m.column + sb], scores[m.column + sf]
-        ch, imp, codes = classify_change(b, f, direction=m.direction, threshold=crit.threshold,
-                                         inclusive=crit.definition == "meaningful")
-        parts["baseline"].append(b)
-        parts["follow_up"].append(f)
-        parts["change"].append(ch)
-        parts["improvement"].append(imp)
-        parts["threshold"].append(np.full(n, crit.threshold))
-        parts["codes"].append(codes)
-        parts["rci"].append(imp / crit.s_diff if crit.definition == "reliable"
-                            else np.full(n, np.nan))
-    rows = np.tile(np.arange(n), n_m * len(defs))
-    out = {id: _take(frame[id], rows)}
-    out["measure"] = pd.Categorical.from_codes(
-        np.tile(np.repeat(np.arange(n_m), n), len(defs)), categories=[m.name for m in specs])
-    instruments_ = list(dict.fromkeys(m.instrument.id for m in specs))
-    out["instrument"] = pd.Categorical.from_codes(
-        np.tile(np.repeat([instruments_.index(m.instrument.id) for m in specs], n), len(defs)),
-        categories=instruments_)
-    for k in ("baseline", "follow_up", "change", "improvement"):
-        out[k] = np.concatenate(parts[k]) if parts[k] else np.array([])
-    out["definition"] = pd.Categorical.from_codes(np.repeat(np.arange(len(defs)), n * n_m),
-                                                  categories=defs)
-    out["threshold"] = np.concatenate(parts["threshold"])
-    out["status"] = pd.Categorical.from_codes(np.concatenate(parts["codes"]),
-                                              categories=STATUS_LABELS, ordered=True)
-    if "reliable" in defs:
-        out["rci"] = np.concatenate(parts["rci"])
-    for col in keep:
-        out[col] = _take(frame[col], rows)
-    return pd.DataFrame(out)
+    return _change_frame(frame, specs, criteria, id=id, sb=sb, sf=sf, keep=keep,
+                         reliable="reliable" in defs)
 
 
 def _status_expr(improvement, threshold: float, inclusive: bool, label):
@@ -641,10 +586,10 @@ def _status_expr(improvement, threshold: float, inclusive: bool, label):
             .otherwise(label(STATUS_LABELS[1])))
 
 
-def _labeller(polars: bool, categories: list):
-    """Literal labels: ``Enum`` on polars (ordered and compact, as pandas' categoricals),
+def _labeller(enum: bool, categories: list):
+    """Literal labels: ``Enum`` on polars and pandas (ordered categoricals there, compact),
     text elsewhere."""
-    dtype = nw.Enum(categories) if polars else nw.String()
+    dtype = nw.Enum(categories) if enum else nw.String()
 
     def label(value):
         return nw.lit(value, nw.String()).cast(dtype)
@@ -665,13 +610,13 @@ def _change_frame(frame, specs, criteria, *, id, sb, sf, keep, reliable):
             if not schema[col].is_numeric():
                 check_numeric(frame, [col])  # names the offending rows
             v = nw.col(col).cast(nw.Float64())
-            scores[col] = nw.when(v.is_nan()).then(None).otherwise(v)
+            scores[col] = nw.when(v.is_nan()).then(nw.lit(None, nw.Float64())).otherwise(v)
     table, eager = planned(frame)
-    polars = table.implementation is nw.Implementation.POLARS
-    measure = _labeller(polars, [m.name for m in specs])
-    instrument = _labeller(polars, list(dict.fromkeys(m.instrument.id for m in specs)))
-    definition = _labeller(polars, list(dict.fromkeys(criteria["definition"])))
-    status = _labeller(polars, list(STATUS_LABELS))
+    enum = table.implementation in (nw.Implementation.POLARS, nw.Implementation.PANDAS)
+    measure = _labeller(enum, [m.name for m in specs])
+    instrument = _labeller(enum, list(dict.fromkeys(m.instrument.id for m in specs)))
+    definition = _labeller(enum, list(dict.fromkeys(criteria["definition"])))
+    status = _labeller(enum, list(STATUS_LABELS))
     parts, blocks = [], []
     for crit in criteria.itertuples(index=False):
         m = specs[_names_index(specs, crit.measure)]
@@ -692,7 +637,7 @@ def _change_frame(frame, specs, criteria, *, id, sb, sf, keep, reliable):
             columns.append(rci.alias("rci"))
         parts.append(table.select(*columns, *(nw.col(c) for c in keep)))
         blocks.append((crit.definition, definition(crit.definition), m.name, classify))
-    result = finished(nw.concat(parts, how="vertical"), eager)
+    result = finished(nw.maybe_reset_index(nw.concat(parts, how="vertical")), eager)
     if not eager and isinstance(table, nw.LazyFrame):  # improved_on_n reads the pairs
         _remember_layout(result, _ChangeLayout(table=table, id=id, keep=tuple(keep),
                                                criteria=tuple(blocks)))

@@ -285,7 +285,7 @@ def _mean_change_frame(data, *, keys: list, names: list, ci: float) -> pd.DataFr
     alpha = check_ci(ci)
     frame = as_frame(data).filter(nw.col("measure").is_in(names))
     value = nw.col("change").cast(nw.Float64())
-    frame = frame.with_columns(nw.when(value.is_nan()).then(None).otherwise(value)
+    frame = frame.with_columns(nw.when(value.is_nan()).then(nw.lit(None, nw.Float64())).otherwise(value)
                                .alias("__change"))
     out = to_pandas(frame.group_by(*keys, drop_null_keys=False).agg(
         nw.col("__change").count().alias("n"), nw.col("__change").mean().alias("mean"),
