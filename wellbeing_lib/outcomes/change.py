@@ -603,15 +603,26 @@ def _change_frame(frame, specs, criteria, *, id, sb, sf, keep, reliable):
     ``definition`` and ``status`` are ``Enum`` columns on polars (ordered, as pandas'
     categoricals) and text on the other backends."""
     schema = as_frame(frame).collect_schema()
-    scores = {}
     for m in specs:
-        for s in (sb, sf):
-            col = m.column + s
+        for col in (m.column + sb, m.column + sf):
             if not schema[col].is_numeric():
                 check_numeric(frame, [col])  # names the offending rows
-            v = nw.col(col).cast(nw.Float64())
-            scores[col] = nw.when(v.is_nan()).then(nw.lit(None, nw.Float64())).otherwise(v)
     table, eager = planned(frame)
+    # each measure's scores, change and improvement computed once, as columns (an eager
+    # backend would otherwise compute an expression again at each use)
+    steps = []
+    for j, m in enumerate(specs):
+        for s, name in ((sb, f"__b{j}"), (sf, f"__f{j}")):
+            v = nw.col(m.column + s).cast(nw.Float64())
+            steps.append(nw.when(v.is_nan()).then(nw.lit(None, nw.Float64())).otherwise(v)
+                         .alias(name))
+    table = table.with_columns(*steps)
+    table = table.with_columns(*(
+        (nw.col(f"__f{j}") - nw.col(f"__b{j}")).alias(f"__c{j}") for j in range(len(specs))))
+    table = table.with_columns(*(
+        (nw.col(f"__c{j}") if m.direction == "higher_better"
+         else nw.col(f"__b{j}") - nw.col(f"__f{j}")).alias(f"__i{j}")
+        for j, m in enumerate(specs)))
     enum = table.implementation in (nw.Implementation.POLARS, nw.Implementation.PANDAS)
     measure = _labeller(enum, [m.name for m in specs])
     instrument = _labeller(enum, list(dict.fromkeys(m.instrument.id for m in specs)))
@@ -619,17 +630,17 @@ def _change_frame(frame, specs, criteria, *, id, sb, sf, keep, reliable):
     status = _labeller(enum, list(STATUS_LABELS))
     parts, blocks = [], []
     for crit in criteria.itertuples(index=False):
-        m = specs[_names_index(specs, crit.measure)]
-        b, f = scores[m.column + sb], scores[m.column + sf]
-        change_ = f - b
-        improvement = change_ if m.direction == "higher_better" else b - f
+        j = _names_index(specs, crit.measure)
+        m = specs[j]
+        improvement = nw.col(f"__i{j}")
         classify = functools.partial(_status_expr, improvement, float(crit.threshold),
                                      crit.definition == "meaningful")
         columns = [nw.col(id), measure(m.name).alias("measure"),
-                   instrument(m.instrument.id).alias("instrument"), b.alias("baseline"),
-                   f.alias("follow_up"), change_.alias("change"),
-                   improvement.alias("improvement"), definition(crit.definition).alias(
-                       "definition"), nw.lit(float(crit.threshold)).alias("threshold"),
+                   instrument(m.instrument.id).alias("instrument"),
+                   nw.col(f"__b{j}").alias("baseline"), nw.col(f"__f{j}").alias("follow_up"),
+                   nw.col(f"__c{j}").alias("change"), improvement.alias("improvement"),
+                   definition(crit.definition).alias("definition"),
+                   nw.lit(float(crit.threshold)).alias("threshold"),
                    classify(status).alias("status")]
         if reliable:
             rci = (improvement / float(crit.s_diff) if crit.definition == "reliable"

@@ -438,9 +438,10 @@ def _id_counts(frame, id: str) -> list:
 
 
 def _pair_joined(frame, *, id, time, baseline, follow_up, cols, suffixes):
-    """The pairs of a lazy table in which no problem can be found, by a join of its
-    baseline and follow-up records: ``(paired, n_clients)``, or None when a problem may
-    exist (then the records are grouped per client, to report every problem).
+    """The pairs of a table in which no problem can be found, by a join of its baseline
+    and follow-up records (:func:`_joined_records`): ``(paired, n_clients)``, or None when
+    a problem may exist (then the records are grouped per client, to report every
+    problem).
 
     Aggregates prove that there is none: over the records, no missing id and no time
     point but the two; over the pairs (held where the data live), as many pairs as
@@ -449,16 +450,16 @@ def _pair_joined(frame, *, id, time, baseline, follow_up, cols, suffixes):
     capitals), no id with spaces around it and none that may be a total row.  Each
     finding of the records grouped per client is then empty, so the results are theirs.
     """
-    sb, sf = suffixes
     is_base, is_fu = nw.col(time) == baseline, nw.col(time) == follow_up
     found = flag_counts(frame, {"null": nw.col(id).is_null(), "base": is_base, "fu": is_fu,
                                 "other": ~(is_base | is_fu).fill_null(False)})
     if found["null"] or found["other"]:
         return None
-    sides = [frame.filter(on).select(id, *(nw.col(c).alias(c + sfx) for c in cols))
-             for on, sfx in ((is_base, sb), (is_fu, sf))]
-    names = [name for c in cols for name in (c + sb, c + sf)]
-    paired = materialized(sides[0].join(sides[1], on=id, how="inner").select(id, *names))
+    eager = not is_lazy(frame)  # the pairs in the order of the baseline records
+    paired = _joined_records(frame.with_row_index("__pos") if eager else frame, id=id,
+                             time=time, baseline=baseline, follow_up=follow_up, cols=cols,
+                             suffixes=suffixes, order="__pos" if eager else None,
+                             dated=False, eager=eager)
     n, suspect = paired.select(*_id_counts(paired, id)[:2]).lazy().collect().row(0)
     if suspect or not n == found["base"] == found["fu"]:
         return None
@@ -475,8 +476,8 @@ def _check_missing_ids(data, id: str) -> None:
 
 
 def _pair_frame(data, *, id, time, baseline, follow_up, date, cols, duplicates, suffixes):
-    """:func:`pair_measurements` on any backend (one path: pandas too).  A lazy table
-    without dates and with no problem is paired by a join (:func:`_pair_joined`);
+    """:func:`pair_measurements` on any backend (one path: pandas too).  A table without
+    dates and with no problem is paired by a join (:func:`_pair_joined`);
     otherwise one grouping pass over the records into a table of clients, computed once
     where the data live and checked there, then the duplicates rule; the pairs are the
     baseline records joined to the follow-up records (:func:`_joined_records`, in the
@@ -485,7 +486,7 @@ def _pair_frame(data, *, id, time, baseline, follow_up, date, cols, duplicates, 
     check_not_empty(data, what="a record to pair")
     if date is not None:  # the dates are read below: a missing id is named first
         _check_missing_ids(data, id)
-    if date is None and is_lazy(data) and baseline != follow_up:  # the usual case: a join
+    if date is None and baseline != follow_up:  # the usual case: a join
         joined = _pair_joined(as_frame(data), id=id, time=time, baseline=baseline,
                               follow_up=follow_up, cols=cols, suffixes=suffixes)
         if joined is not None:
