@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InvalidValueError, UnmatchedRecordsError
-from ..frames import as_frame, is_lazy, is_pandas
+from ..frames import as_frame, is_lazy
 from ..validation import check_unique, require_columns
 
 
@@ -75,30 +75,18 @@ def _override(value, name: str):
     return value, "user-supplied"
 
 
-def _attach(data: pd.DataFrame, clients, id: str, needed: Sequence[str]) -> pd.DataFrame:
-    """``data`` with the person-level columns it lacks merged from ``clients`` on ``id``."""
-    present = data.columns if is_pandas(data) else as_frame(data).collect_schema().names()
-    lacking = [c for c in needed if c not in present]
+def _attach(data, clients, id: str, needed: Sequence[str]):
+    """``data`` with the person-level columns it lacks joined from ``clients`` on ``id``
+    (where the data live: ``clients`` must be of the same backend)."""
+    frame = as_frame(data)
+    lacking = [c for c in needed if c not in frame.collect_schema().names()]
     if not lacking:
         return data
     if clients is None:
         require_columns(data, needed)
     require_columns(clients, [id, *lacking], what="clients table")
     check_unique(clients, id)
-    if not is_pandas(data):
-        return _attach_frame(data, clients, id, lacking)
-    found = data[id].isin(clients[id])
-    if not found.all():
-        missing_ids = list(pd.unique(data.loc[~found, id]))
-        raise UnmatchedRecordsError("clients missing from the clients table", column=id,
-                                    expected="every client id in the clients table",
-                                    found=missing_ids)
-    return data.merge(clients[[id, *lacking]], on=id, how="left", validate="many_to_one")
-
-
-def _attach_frame(data, clients, id: str, lacking: list):
-    """:func:`_attach` where the data live: ``clients`` must be of the same backend."""
-    frame, people = as_frame(data), as_frame(clients, what="clients")
+    people = as_frame(clients, what="clients")
     if frame.implementation != people.implementation or is_lazy(frame) != is_lazy(people):
         raise TypeError(f"clients must be a table of the same kind as data "
                         f"({frame.implementation}), not {type(clients).__name__}")
@@ -108,51 +96,40 @@ def _attach_frame(data, clients, id: str, lacking: list):
         raise UnmatchedRecordsError("clients missing from the clients table", column=id,
                                     expected="every client id in the clients table",
                                     found=sorted(missing_ids, key=str))
-    return frame.join(people.select(id, *lacking), on=id, how="left").to_native()
+    joined = frame.join(people.select(id, *lacking), on=id, how="left")
+    return nw.maybe_reset_index(joined).to_native()
 
 
-def _one_definition(data: pd.DataFrame) -> pd.DataFrame:
+def _one_definition(data):
     """Rows of the first definition (scores and changes are the same under every one)."""
-    if not is_pandas(data):
-        frame = as_frame(data)
-        if "definition" not in frame.collect_schema().names():
-            return data
-        head = frame.select("definition").head(1).lazy().collect()
-        if not len(head):
-            return data
-        return frame.filter(nw.col("definition") == head.item()).to_native()
-    if "definition" not in data.columns or data.empty:
+    frame = as_frame(data)
+    if "definition" not in frame.collect_schema().names():
         return data
-    first = data["definition"].iloc[0]
-    return data[data["definition"] == first]
+    head = frame.select("definition").head(1).lazy().collect()
+    if not len(head):
+        return data
+    return frame.filter(nw.col("definition") == head.item()).to_native()
 
 
 def _present_measures(data) -> list:
-    """The measures of a change table on another backend: in order of first appearance
-    for an eager table; sorted for a lazy one (it has no row order: pass ``measures=``)."""
+    """The measures of a change table: an ordered categorical's (Enum's) in their order; else in
+    order of first appearance for an eager table, sorted for a lazy one (it has no row
+    order: pass ``measures=``)."""
     frame = as_frame(data)
     if is_lazy(frame):
         found = frame.select("measure").unique().collect().get_column("measure").to_list()
         return sorted(m for m in found if m is not None)
-    found = frame.get_column("measure").unique(maintain_order=True).to_list()
-    return [m for m in found if m is not None]
+    column = frame.get_column("measure")
+    found = [m for m in column.unique(maintain_order=True).to_list() if m is not None and m == m]
+    if isinstance(column.dtype, nw.Enum):  # (pandas: an ordered categorical)
+        seen = set(found)
+        return [m for m in column.dtype.categories if m in seen]
+    return found
 
 
-def _measure_names(data: pd.DataFrame, measures) -> list:
-    if not is_pandas(data):
-        present = _present_measures(data)
-        measures = present if measures is None else _as_list(measures)
-        unknown = [m for m in measures if m not in present]
-        if unknown:
-            raise InvalidValueError("measure not in the data", column="measure", found=unknown,
-                                    expected="one of " + ", ".join(map(str, present)))
-        return measures
-    present = list(pd.unique(data["measure"].dropna()))
-    if isinstance(data["measure"].dtype, pd.CategoricalDtype):
-        present = [c for c in data["measure"].cat.categories if c in set(present)]
-    if measures is None:
-        return present
-    measures = _as_list(measures)
+def _measure_names(data, measures) -> list:
+    present = _present_measures(data)
+    measures = present if measures is None else _as_list(measures)
     unknown = [m for m in measures if m not in present]
     if unknown:
         raise InvalidValueError("measure not in the data", column="measure", found=unknown,

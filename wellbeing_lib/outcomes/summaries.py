@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InvalidValueError
-from ..frames import as_frame, column_names, is_pandas, planned, to_pandas
+from ..frames import as_frame, column_names, is_lazy, planned, to_pandas
 from ..validation import (
     DEFAULT_CI,
     check_allowed,
@@ -157,27 +157,19 @@ def improved_on_n(
     """
     if policy not in IMPROVED_POLICIES:
         raise ValueError(f"policy must be one of {IMPROVED_POLICIES}, not {policy!r}")
-    if not is_pandas(data):
-        as_frame(data, what="data (from change())")
+    as_frame(data, what="data (from change())")
     check_ci(ci)
     by = _as_list(by)
     require_columns(data, [id, "measure", "status", *by], what="improved_on_n")
-    present = data.columns if is_pandas(data) else column_names(data)
-    keys = [*by] + (["definition"] if "definition" in present else [])
-    if is_pandas(data):
-        check_allowed(data, "status", STATUS_LABELS)
-        names = _measure_names(data, measures)
-        wanted = data["measure"].isin(names).to_numpy()
-        columns = [*keys, id, "measure", "status"]
-        frame = data[columns] if wanted.all() else data.loc[wanted, columns]  # no copy
-        groups, counts = _improvement_counts(frame, keys=keys, id=id, names=names,
-                                             policy=policy)
-    else:  # the checks made in the pass that counts the clients
-        names = _as_list(measures) if measures is not None else _measure_names(data, None)
-        patterns = _layout_patterns(data, keys=keys, id=id, names=names, given=measures)
-        if patterns is None:  # any other change table: the clients counted row by row
-            patterns = _client_patterns(data, keys=keys, id=id, names=names, given=measures)
-        groups, counts = _pattern_counts(patterns, keys=keys, names=names, policy=policy)
+    keys = [*by] + (["definition"] if "definition" in column_names(data) else [])
+    # the checks made in the pass that counts the clients
+    names = _as_list(measures) if measures is not None else _measure_names(data, None)
+    patterns = _layout_patterns(data, keys=keys, id=id, names=names, given=measures)
+    if patterns is None:  # an eager table as change() writes it: no grouping by client
+        patterns = _block_patterns(data, keys=keys, id=id, names=names, given=measures)
+    if patterns is None:  # any other change table: the clients counted row by row
+        patterns = _client_patterns(data, keys=keys, id=id, names=names, given=measures)
+    groups, counts = _pattern_counts(patterns, keys=keys, names=names, policy=policy)
     table = _improvement_blocks(groups, counts, names=names, policy=policy)
     n_arr = table["n"].to_numpy(dtype=np.int64)
     N_arr = table["N"].to_numpy(dtype=np.int64)
@@ -191,29 +183,6 @@ def improved_on_n(
     return _published(table, ci) if suppress else table
 
 
-def _improvement_counts(frame: pd.DataFrame, *, keys: list, id: str, names: list,
-                        policy: str) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-    """The by-groups and the (groups × k) counts n and N behind :func:`improved_on_n`.
-
-    Returns the table of groups (one row per combination of ``keys``) and the counts
-    ``at_n, at_N`` (≥ k, k = 1…M), ``ex_n, ex_N`` (exactly k, k = 0…M) and ``me_n, me_N``
-    (per measure), each an int array with one row per group.
-    """
-    improved_row = (frame["status"] == "improved").to_numpy()
-    observed_row = frame["status"].notna().to_numpy()
-    measure_row = pd.Index(names).get_indexer(frame["measure"])
-    # one code per client (within its by-group and definition), one per by-group
-    client_row, group_row, groups = _block_clients(frame, keys, id)
-    if client_row is None:
-        client_row = _row_groups(frame, [*keys, id])
-    if groups is None:  # else the groups follow from the layout too
-        group_row, groups = _key_groups(frame, keys)
-    return groups, _row_counts(
-        improved_row, observed_row, measure_row, client_row, group_row, n_groups=len(groups),
-        n_m=len(names), policy=policy,
-        duplicated=lambda: check_unique(frame, [*keys, id, "measure"]))
-
-
 def _key_groups(frame: pd.DataFrame, keys: list) -> tuple[np.ndarray, pd.DataFrame]:
     """Each row's group number and the table of groups (one row per combination of
     ``keys``, sorted, missing values a group of their own; one group when no keys)."""
@@ -223,38 +192,6 @@ def _key_groups(frame: pd.DataFrame, keys: list) -> tuple[np.ndarray, pd.DataFra
     groups = key_groups.size().index.to_frame(index=False)
     groups.columns = keys
     return key_groups.ngroup().to_numpy(), groups
-
-
-def _row_counts(improved_row, observed_row, measure_row, client_row, group_row, *,
-                n_groups: int, n_m: int, policy: str, duplicated) -> dict[str, np.ndarray]:
-    """The counts of :func:`_improvement_counts` from one entry per row of the change
-    table: improved, observed, its measure, client and group numbers (numpy arrays).
-    ``duplicated()`` raises the named error for a client with a measure twice."""
-    g = n_groups
-    n_clients = int(client_row.max()) + 1 if len(client_row) else 0
-    pair = client_row.astype(np.int64) * n_m + measure_row
-    if len(pair) and np.bincount(pair, minlength=n_clients * n_m).max() > 1:
-        duplicated()  # raises, naming the rows
-    side = n_m + 1  # both counts per client in one pass: improved + side × observed
-    both = np.bincount(client_row, weights=improved_row + side * observed_row.astype(np.int64),
-                       minlength=n_clients).astype(np.int64)
-    obs, imp = np.divmod(both, side)
-    client_group = np.zeros(n_clients, dtype=np.int64)
-    client_group[client_row] = group_row
-    complete = obs == n_m  # clients counted by (group, measures improved, measures observed)
-    histogram = np.bincount((client_group * side + imp) * side + obs,
-                            minlength=g * side * side).reshape(g, side, side)
-    counts = _histogram_counts(histogram, n_m=n_m, policy=policy)
-    # per measure: improved among complete clients, or among those observed on it
-    cell = group_row * n_m + measure_row
-    if policy == "complete":
-        counted_n, counted_N = improved_row & complete[client_row], complete[client_row]
-    else:
-        counted_n, counted_N = improved_row, observed_row
-    tally = np.bincount((cell * 2 + counted_n) * 2 + counted_N,
-                        minlength=g * n_m * 4).reshape(g, n_m, 2, 2)
-    counts["me_n"], counts["me_N"] = tally[:, :, 1, :].sum(axis=2), tally[:, :, :, 1].sum(axis=2)
-    return counts
 
 
 def _histogram_counts(histogram: np.ndarray, *, n_m: int, policy: str) -> dict:
@@ -314,7 +251,7 @@ def _client_patterns(data, *, keys: list, id: str, names: list, given=None) -> p
     named error, the table read again only to name the rows.
     """
     frame, _ = planned(data)
-    bit = nw.lit(None, nw.Int64())  # comparisons, not a lookup an SQL engine makes a join
+    bit = nw.lit(0, nw.Int64())  # comparisons, not a lookup an SQL engine makes a join
     for j, m in reversed(list(enumerate(names))):
         bit = nw.when(nw.col("measure") == m).then(nw.lit(2**j, nw.Int64())).otherwise(bit)
     improved = (nw.col("status") == "improved").fill_null(False)
@@ -322,15 +259,17 @@ def _client_patterns(data, *, keys: list, id: str, names: list, given=None) -> p
     per_row = frame.select(*keys, id, bit.alias("__bit"), improved.alias("__improved"),
                            nw.col("status").is_null().alias("__missing"),
                            odd.fill_null(False).alias("__odd")).filter(
-        ~nw.col("__bit").is_null() | nw.col("__odd"))
+        (nw.col("__bit") > 0) | nw.col("__odd"))
+    zero = nw.lit(0, nw.Int64())
     per_row = per_row.select(
         *keys, id, nw.col("__bit"),
-        nw.when(nw.col("__improved")).then(nw.col("__bit")).otherwise(0).alias("__imp"),
-        nw.when(nw.col("__missing")).then(0).otherwise(nw.col("__bit")).alias("__obs"),
-        nw.when(nw.col("__odd")).then(1).otherwise(None).alias("__odd"))
+        nw.when(nw.col("__improved")).then(nw.col("__bit")).otherwise(zero).alias("__imp"),
+        nw.when(nw.col("__missing")).then(zero).otherwise(nw.col("__bit")).alias("__obs"),
+        (nw.col("__bit") > 0).cast(nw.Int64()).alias("__wanted"),
+        nw.col("__odd").cast(nw.Int64()))
     clients = per_row.group_by(*keys, id, drop_null_keys=False).agg(
         nw.col("__imp").sum(), nw.col("__obs").sum(), nw.col("__bit").sum().alias("__all"),
-        nw.col("__bit").count().alias("__rows"), nw.col("__odd").count())
+        nw.col("__wanted").sum().alias("__rows"), nw.col("__odd").sum())
     table = to_pandas(clients.group_by(*keys, "__imp", "__obs", "__all", "__rows", "__odd",
                                        drop_null_keys=False).agg(nw.len().alias("__clients")))
     if table["__odd"].to_numpy(dtype=np.int64).any():
@@ -389,11 +328,87 @@ def _layout_patterns(data, *, keys: list, id: str, names: list, given=None):
         *by, "definition", "__pattern", drop_null_keys=False).agg(nw.len().alias("__clients")))
     if given is not None and table.empty:
         _measure_names(data, given)  # names a measure given that no row has
+    return _decoded(table, keys=keys, names=names)
+
+
+def _decoded(table: pd.DataFrame, *, keys: list, names: list) -> pd.DataFrame:
+    """A table of client patterns (``__pattern``: two bits per measure, observed and
+    improved) with each measure's bits as columns ``__imp<j>``, ``__obs<j>``."""
     pattern = table["__pattern"].to_numpy(dtype=np.int64)
     for j in range(len(names)):
         table[f"__imp{j}"] = ((pattern >> (2 * j)) & 3 == 3).astype(np.int64)
         table[f"__obs{j}"] = ((pattern >> (2 * j)) & 3 > 0).astype(np.int64)
     return table[[*keys, "__clients", *table.columns[-2 * len(names):]]]
+
+
+#: most blocks (definitions × measures) an eager change table is looked at as blocks
+_MOST_BLOCKS = 4096
+
+
+def _block_patterns(data, *, keys: list, id: str, names: list, given=None):
+    """:func:`_client_patterns` for an eager change table laid out as :func:`change` writes
+    it, found from the rows themselves (no grouping by client); None for any other table.
+
+    That layout is one block of n rows per definition × measure, each listing the same n
+    distinct clients in the same order.  Aggregates check it: the rows where the measure
+    or definition changes are the block starts 0, n, 2n …, each block a different
+    definition × measure; each id (and ``by`` value) is that of the row n rows before;
+    the first n ids are distinct and none is missing.  Then the client at position i of
+    every block is the same, so each client's statuses under one definition become one
+    number (two bits per measure) by adding the blocks' digits position by position, and
+    one aggregate counts the clients per group and number; only that small table is
+    collected.  A status not allowed is a named error.
+    """
+    frame = as_frame(data)
+    if is_lazy(frame) or not names or len(names) > 30 or len(frame) < 2:
+        return None
+    rows = len(frame)
+    by = [k for k in keys if k != "definition"]
+    block = ["measure", *(["definition"] if "definition" in keys else [])]
+    changed = functools.reduce(operator.or_, (
+        (nw.col(c) != nw.col(c).shift(1)).fill_null(True) for c in block))
+    odd = functools.reduce(operator.and_, (nw.col("status") != label
+                                           for label in STATUS_LABELS)).fill_null(False)
+    n_blocks, n_odd = frame.select(changed.cast(nw.Int64()).sum(),  # eager: in row order
+                                   odd.cast(nw.Int64()).sum().alias("odd")).row(0)
+    if n_odd:
+        check_allowed(data, "status", STATUS_LABELS)  # raises, naming the rows
+    if not 0 < n_blocks <= _MOST_BLOCKS or rows % n_blocks:
+        return None
+    n = rows // n_blocks
+    starts = to_pandas(frame.with_row_index("__row").filter(changed).select("__row", *block))
+    if (not np.array_equal(starts["__row"].to_numpy(), np.arange(n_blocks) * n)
+            or starts[block].isna().any(axis=None) or starts.duplicated(block).any()):
+        return None
+    for c in [id, *by]:  # each row's value that of the row n rows before (by position)
+        if not (frame[n:].get_column(c) == frame[:-n].get_column(c)).fill_null(False).all():
+            return None
+    first = frame.head(n).select(nw.col(id).n_unique().alias("distinct"),
+                                 nw.col(id).null_count().alias("missing")).row(0)
+    if first != (n, 0):
+        return None
+    measures = list(starts["measure"].astype("str"))
+    if given is not None and not set(names) <= set(measures):
+        _measure_names(data, given)  # names a measure given that no row has
+    digit = (nw.when(nw.col("status") == STATUS_LABELS[2]).then(nw.lit(3, nw.Int64()))
+             .when(nw.col("status").is_null()).then(nw.lit(0, nw.Int64()))
+             .otherwise(nw.lit(1, nw.Int64())))
+    digits = frame.select(digit.alias("d")).get_column("d").to_numpy().reshape(n_blocks, n)
+    of_block = list(starts["definition"].astype("str")) if "definition" in block else None
+    parts = []
+    for d in dict.fromkeys(of_block) if of_block else [None]:
+        mine = [b for b in range(n_blocks) if d is None or of_block[b] == d]
+        pattern = np.zeros(n, dtype=np.int64)
+        for b in mine:
+            if measures[b] in names:
+                pattern += digits[b] * 4 ** names.index(measures[b])
+        at = mine[0] * n
+        numbers = nw.new_series("__pattern", pattern, nw.Int64(), backend=frame.implementation)
+        parts.append(nw.maybe_reset_index(frame[at:at + n].select(*keys)).with_columns(numbers)
+                     if keys else numbers.to_frame())
+    table = to_pandas(nw.concat(parts, how="vertical").group_by(
+        *keys, "__pattern", drop_null_keys=False).agg(nw.len().alias("__clients")))
+    return _decoded(table, keys=keys, names=names)
 
 
 def _pattern_counts(patterns: pd.DataFrame, *, keys: list, names: list, policy: str):
@@ -419,86 +434,6 @@ def _pattern_counts(patterns: pd.DataFrame, *, keys: list, names: list, policy: 
         np.add.at(out, group_of, x.astype(np.int64) * weight[:, None])
         counts[name] = out
     return groups, counts
-
-
-def _codes(values: pd.Series) -> np.ndarray | None:
-    """Integer codes of a categorical column (None for another dtype: not cheap to get)."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        return values.cat.codes.to_numpy()
-    return None
-
-
-def _block_clients(frame: pd.DataFrame, keys: list, id: str):
-    """Client numbers of a change table laid out as :func:`change` writes it, found
-    without hashing every id: blocks of n rows, one per definition × measure, each
-    listing the same n distinct clients in the same order.
-
-    Returns ``(client_row, group_row, groups)``: the group numbers and the table of groups
-    too when the only key is ``definition`` (else None: grouped by pandas), or
-    ``(None, None, None)`` when the table is laid out otherwise (the ids are factorized).
-    """
-    nothing = (None, None, None)
-    measure = _codes(frame["measure"])
-    definition = _codes(frame["definition"]) if "definition" in keys else None
-    if measure is None or ("definition" in keys and definition is None) or len(frame) < 2:
-        return nothing
-    if definition is None:
-        block = measure.astype(np.int64)
-    else:
-        width = len(frame["definition"].cat.categories) + 1
-        block = measure.astype(np.int64) * width + definition + 1
-    changes = np.flatnonzero(block[1:] != block[:-1])
-    n = int(changes[0]) + 1 if len(changes) else len(frame)
-    if len(frame) % n:
-        return nothing
-    blocks = block.reshape(-1, n)
-    if not (blocks == blocks[:, :1]).all():
-        return nothing
-    first = frame[id].iloc[:n]
-    if first.isna().any() or len(pd.unique(first.array)) != n:  # (hashing, vectorised)
-        return nothing
-    others = [c for c in [id, *keys] if c != "definition"]
-    for col in others:
-        values = frame[col].array
-        head = values[:n]
-        for start in range(n, len(frame), n):
-            same = values[start:start + n] == head
-            if not np.asarray(same.fillna(False) if hasattr(same, "fillna") else same,
-                              dtype=bool).all():
-                return nothing
-    position = np.tile(np.arange(n, dtype=np.int64), len(frame) // n)
-    if definition is None:
-        if keys:
-            return position, None, None
-        return position, np.zeros(len(frame), dtype=np.int64), pd.DataFrame(index=range(1))
-    order = pd.factorize(definition[::n])[0].astype(np.int64)
-    client_row = np.repeat(order, n) * n + position
-    codes = definition[::n]
-    if keys != ["definition"] or (codes < 0).any():
-        return client_row, None, None
-    observed = np.unique(codes)  # as groupby(sort=True, observed=True): category order
-    groups = pd.DataFrame({"definition": pd.Categorical.from_codes(
-        observed, dtype=frame["definition"].dtype)})
-    return client_row, np.repeat(np.searchsorted(observed, codes), n), groups
-
-
-def _row_groups(frame: pd.DataFrame, columns: list) -> np.ndarray:
-    """Group number of each row by ``columns``, in order of first appearance (missing
-    values a group of their own): as ``groupby(..., sort=False, dropna=False).ngroup()``,
-    by factorizing each column once and combining the integer codes."""
-    combined = np.zeros(len(frame), dtype=np.int64)
-    for col in columns:
-        values = frame[col]
-        if isinstance(values.dtype, pd.CategoricalDtype):
-            codes = values.cat.codes.to_numpy().astype(np.int64) + 1
-            levels = len(values.cat.categories) + 1
-        else:
-            codes, uniques = pd.factorize(values, use_na_sentinel=True)
-            codes = codes.astype(np.int64) + 1
-            levels = len(uniques) + 1
-        combined, _ = pd.factorize(combined * levels + codes)
-        combined = combined.astype(np.int64)
-    return combined
 
 
 def _improvement_blocks(groups: pd.DataFrame, counts: dict[str, np.ndarray], *,
@@ -730,7 +665,6 @@ def subgroup_summary(
     2  practice            B   0  <NA>         NaN
     """
     from ..privacy import ROUND_BASE, SUPPRESS_HIGH, SUPPRESS_LOW, suppress_rows
-    from ..stats import mean_ci
 
     if statistic not in ("improved_on_n", "mean_change"):
         raise ValueError(f"statistic must be 'improved_on_n' or 'mean_change', not {statistic!r}")
@@ -758,11 +692,7 @@ def subgroup_summary(
         else:
             sub = _one_definition(frame)
             names = _measure_names(sub, measures)
-            if is_pandas(sub):
-                sub = sub[sub["measure"].isin(names)]
-                table = mean_ci(sub, value="change", by=[*keys, "measure"], ci=ci)
-            else:
-                table = _mean_change_frame(sub, keys=[*keys, "measure"], names=names, ci=ci)
+            table = _mean_change_frame(sub, keys=[*keys, "measure"], names=names, ci=ci)
             table = table.rename(columns={"mean": "mean_change", "sd": "sd_change"})
         if var is None:
             table.insert(0, "group", "All clients")
