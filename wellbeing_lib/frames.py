@@ -63,6 +63,7 @@ __all__ = [
     "planned",
     "finished",
     "materialized",
+    "row_names",
     "ROW_COLUMN",
     "SUPPORTED",
 ]
@@ -255,3 +256,23 @@ def materialized(frame):
     if impl in (nw.Implementation.PYSPARK, nw.Implementation.PYSPARK_CONNECT):
         return nw.from_native(native.cache())
     return frame
+
+
+def row_names(data, positions):
+    """The names of rows of the caller's eager table ``data`` at 0-based ``positions``: a
+    pandas DataFrame's index labels (the way pandas names a row), the positions themselves
+    for another backend.
+
+    Example
+    -------
+    >>> import pandas as pd, polars as pl
+    >>> row_names(pd.DataFrame({"x": [1, 2, 3]}, index=[10, 11, 12]), [2, 0])
+    [12, 10]
+    >>> row_names(pl.DataFrame({"x": [1, 2, 3]}), [2, 0])
+    [2, 0]
+    """
+    positions = [int(p) for p in positions]
+    native = data.to_native() if isinstance(data, nw.DataFrame | nw.LazyFrame) else data
+    if is_pandas(native):
+        return list(native.index[positions])
+    return positions

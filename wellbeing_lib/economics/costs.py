@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, DuplicateKeyError, InvalidValueError
-from ..frames import as_frame, is_lazy, is_pandas, planned
+from ..frames import as_frame, is_lazy, planned, row_names
 from ..io import load_reference_table
 from ..validation import (
     check_not_empty,
@@ -186,18 +186,18 @@ class ServiceUseCost:
                 f"price years {', '.join(self.price_years)})")
 
 
-def _checked_counts(data: pd.DataFrame, services: list, ids: list, missing: str):
-    """The count columns as numbers, after the checks that keep a cost from being wrong:
-    no rows, a total row, an id given twice (costed twice), an all-blank count column."""
+def _checked_counts(data, services: list, ids: list, missing: str) -> None:
+    """The checks that keep a cost from being wrong (where the data live): no rows, a
+    total row, an id given twice (costed twice), a count that is not a number of at least
+    0, an all-blank count column."""
     require_columns(data, services + ids, what="cost_service_use")
     check_not_empty(data, what="a row of service use to cost")
     if ids:
         check_total_rows(data, ids, what=" x ".join(ids))
         check_unique(data, ids)
-    values = check_numeric(data, services, low=0, allow_missing=missing != "raise")
+    check_numeric(data, services, low=0, allow_missing=missing != "raise")
     if missing == "propagate":
         warn_all_missing(data, services, what="counts", stacklevel=4)
-    return values
 
 
 def _mapped_items(data, services: list, unit_costs: dict, costs) -> tuple[list, pd.DataFrame]:
@@ -318,13 +318,12 @@ def cost_service_use(
     services = [services] if isinstance(services, str) else list(services)
     ids = [] if id is None else ([id] if isinstance(id, str) else list(id))
 
-    if not is_pandas(data):
-        as_frame(data)  # a TypeError naming what is accepted
-        if ids == [] and is_lazy(data):
-            raise InvalidValueError(
-                "a lazy table has no row numbers", column="id",
-                expected="id= naming the column(s) that identify a row")
-    values = _checked_counts(data, services, ids, missing)
+    as_frame(data)  # a TypeError naming what is accepted
+    if ids == [] and is_lazy(data):
+        raise InvalidValueError(
+            "a lazy table has no row numbers", column="id",
+            expected="id= naming the column(s) that identify a row")
+    _checked_counts(data, services, ids, missing)
 
     items, used = _mapped_items(data, services, unit_costs, costs)
     currencies = sorted(set(used["currency"].astype(str)))
@@ -345,33 +344,13 @@ def cost_service_use(
             stacklevel=2,
         )
 
-    if not is_pandas(data):
-        return _costed_frame(data, services=services, items=items, used=used, ids=ids,
-                             currency=currencies[0] if currencies else None,
-                             price_years=tuple(price_years))
-    n_rows, n_services = len(data), len(services)
-    if ids:
-        keys = data[ids].reset_index(drop=True)
-    else:
-        keys = pd.DataFrame({"row": data.index})
-    # person-major order: each row of data, then each service in the order of services
-    out = keys.loc[keys.index.repeat(n_services)].reset_index(drop=True)
-    count_values = values[services].to_numpy(dtype=float).ravel()
-    unit = np.tile(used["cost"].to_numpy(dtype=float), n_rows)
-    out["service"] = np.tile(np.asarray(services, dtype=object), n_rows)
-    out["item"] = np.tile(np.asarray(items, dtype=object), n_rows)
-    out["count"] = count_values
-    out["unit_cost"] = unit
-    out["cost"] = count_values * unit
-    out["price_year"] = np.tile(used["price_year"].astype(str).to_numpy(dtype=object), n_rows)
-    out["currency"] = currencies[0] if currencies else None
-    out = out.astype({"service": "str", "item": "str", "price_year": "str"})
-    # a missing count (missing="propagate") makes the total missing, never a silent zero
-    return ServiceUseCost(out, float(out["cost"].sum(skipna=False)), tuple(price_years))
+    return _costed_frame(data, services=services, items=items, used=used, ids=ids,
+                         currency=currencies[0] if currencies else None,
+                         price_years=tuple(price_years))
 
 
 def _costed_frame(data, *, services, items, used, ids, currency, price_years):
-    """:func:`cost_service_use` on another backend: one select per service, stacked where
+    """:func:`cost_service_use` on any backend: one select per service, stacked where
     the data live (in the order of the rows, then of the services, for an eager table);
     the total is one aggregate (missing if any cost is missing)."""
     frame = as_frame(data)
@@ -404,9 +383,11 @@ def _costed_frame(data, *, services, items, used, ids, currency, price_years):
     total, gaps = totals.lazy().collect().row(0)
     total_cost = float("nan") if gaps else float(total or 0.0)
     table = table.drop("__service", *([] if lazy or not ids else ["__row"]))
-    if not ids:
-        table = table.rename({"__row": "row"})
-    out = table.collect() if eager else table
+    out = nw.maybe_reset_index(table.collect() if eager else table)  # pandas: 0, 1, …
+    if not ids:  # each row named as the caller's table names it (pandas: its label)
+        names = nw.new_series("row", row_names(data, out.get_column("__row").to_list()),
+                              backend=out.implementation)
+        out = out.with_columns(names).select("row", *out.columns[1:])
     return ServiceUseCost(out.to_native(), total_cost, price_years)
 
 

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InvalidValueError, UnmatchedRecordsError
-from ..frames import as_frame, is_lazy, is_pandas, to_pandas
+from ..frames import as_frame, is_lazy, to_pandas
 from ..stats import proportion_ci
 from ..validation import (
     DEFAULT_CI,
@@ -145,15 +145,8 @@ def theme_frequency(data: pd.DataFrame, mentions: pd.DataFrame, *, by=None,
     16   staff  Loneliness  1  2     50.0     9.5     90.5
     """
     check_ci(ci)
-    if is_pandas(data):
-        matrix, labels = _presence(data, mentions, respondent=respondent, level=level,
-                                   codebook=codebook)
-        codes, keys = _groups(data, by)
-        n = _group_counts(matrix, codes, len(keys)).astype(np.int64)
-        size = np.bincount(codes, minlength=len(keys))[:, None]
-    else:
-        keys, labels, n, size = _frequency_frame(data, mentions, by=by, respondent=respondent,
-                                                 level=level, codebook=codebook)
+    keys, labels, n, size = _frequency_frame(data, mentions, by=by, respondent=respondent,
+                                             level=level, codebook=codebook)
     wilson = proportion_ci(n.ravel(), np.broadcast_to(size, n.shape).ravel(), ci=ci)
     out = _long(keys, labels, level, {
         "n": n, "N": np.broadcast_to(size, n.shape),
@@ -167,7 +160,7 @@ def theme_frequency(data: pd.DataFrame, mentions: pd.DataFrame, *, by=None,
 
 
 def _frequency_frame(data, mentions, *, by, respondent: str, level: str, codebook):
-    """The counts of :func:`theme_frequency` on another backend: the respondents with a
+    """The counts of :func:`theme_frequency` (any backend): the respondents with a
     non-negated mention of each label, per group, and the size of each group, computed
     where the data live (joins and group counts); only those small tables are collected.
     Returns (group keys, labels, n: groups x labels, N: groups x 1)."""
@@ -181,8 +174,8 @@ def _frequency_frame(data, mentions, *, by, respondent: str, level: str, codeboo
     check_unique(data, respondent)
     require_columns(mentions, [respondent, level], what="mentions")
     if level not in ("theme", "code"):
-        raise InvalidValueError("only a codebook level on this backend", column="level",
-                                expected="'theme' or 'code' (or pandas tables)",
+        raise InvalidValueError("unknown codebook level", column="level",
+                                expected="'theme' or 'code'",
                                 found=[level])
     labels = theme_labels(pd.DataFrame(columns=[respondent, level]), level, codebook)
     if "negated" in said.collect_schema().names():
