@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InvalidValueError
-from ..frames import SUPPORTED, as_frame, backend_name, is_pandas, to_pandas
+from ..frames import SUPPORTED, as_frame, backend_name, to_pandas
 from ..validation import as_columns, check_choice, check_rows, require_columns
 
 __all__ = ["count_table", "count_groups", "MISSING_LABEL"]
@@ -99,8 +99,10 @@ def _checked_keys(data, keys: list, categories, missing: str):
         frame = frame.with_columns(nw.col(k).fill_nan(None) for k in floats)
     if missing == "raise":
         for key in keys:
-            mask = data[key].isna().to_numpy() if is_pandas(data) else nw.col(key).is_null()
-            check_rows(data if is_pandas(data) else frame, mask,
+            mask = nw.col(key).is_null()
+            if key in floats:
+                mask = mask | nw.col(key).is_nan()
+            check_rows(data, mask,
                        problem="missing value in a grouping column", column=key,
                        expected="a category on every row, or missing='category' to count "
                        f"missing values as {MISSING_LABEL!r}", show=False)
