@@ -27,7 +27,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..frames import is_pandas
 from ..validation import check_numeric, require_columns
 from ._backend import score_counts
 from ._common import _EPS, _check_number, _positions, _slug
@@ -114,13 +113,10 @@ def score_diagnostic(data, *, scale=None) -> pd.DataFrame:
     orgs = diag.completeness["organisation"].to_numpy()
     element_order = pd.unique(q["element"])
     labels = scale["label"].tolist()
-    if is_pandas(diag.answers):
-        sizes, answered, means, counts = _grid_counts(diag.answers, orgs, q, element_order,
-                                                      labels)
-    else:  # aggregated where the answers live; one row per organisation x element back
-        known = diag._counts[1] if diag._counts and diag._counts[0] is diag.answers else None
-        sizes, answered, means, counts = _frame_counts(diag.answers, orgs, q, element_order,
-                                                       scale, known)
+    # aggregated where the answers live (any backend); one row per organisation x element
+    known = diag._counts[1] if diag._counts and diag._counts[0] is diag.answers else None
+    sizes, answered, means, counts = _frame_counts(diag.answers, orgs, q, element_order,
+                                                   scale, known)
     out = pd.DataFrame({
         "organisation": np.repeat(orgs, len(element_order)),
         "element": np.tile(np.asarray(element_order, dtype=object), len(orgs)),
@@ -137,35 +133,11 @@ def score_diagnostic(data, *, scale=None) -> pd.DataFrame:
     return out
 
 
-def _grid_counts(answers: pd.DataFrame, orgs, q: pd.DataFrame, element_order, labels):
-    """Per organisation x element (organisations, then elements, in order): questions,
-    answered, mean points and the count at each level, from the organisation x question
-    grid (integer keys; each mean sums its points in question order)."""
-    n_orgs, n_q, n_e = len(orgs), len(q), len(element_order)
-    org_at = _positions(answers["organisation"], orgs)
-    q_at = _positions(answers["question_id"], q["question_id"])
-    on = (org_at >= 0) & (q_at >= 0)
-    cells = org_at[on] * n_q + q_at[on]
-    if cells.size and np.bincount(cells).max() > 1:
-        raise pd.errors.MergeError("Merge keys are not unique in right dataset; not a "
-                                   "one-to-one merge")
-    points = np.full(n_orgs * n_q, np.nan)
-    points[cells] = answers["points"].to_numpy(dtype="float64", na_value=np.nan)[on]
-    level = np.full(n_orgs * n_q, -1)
-    level[cells] = _positions(answers["level"], labels)[on]
-    key = (np.repeat(np.arange(n_orgs) * n_e, n_q)
-           + np.tile(pd.Index(element_order).get_indexer(q["element"]), n_orgs))
-    g = pd.Series(points).groupby(key, sort=True)
-    counted = ~np.isnan(points) & (level >= 0)
-    counts = np.bincount(key[counted] * len(labels) + level[counted],
-                         minlength=n_orgs * n_e * len(labels)).reshape(-1, len(labels))
-    return g.size().to_numpy(), g.count().to_numpy(), g.mean().to_numpy(), counts
-
-
 def _frame_counts(answers, orgs, q: pd.DataFrame, element_order, scale: pd.DataFrame,
                   known=None):
-    """:func:`_grid_counts` from the answers of another backend: one aggregate there
-    (:func:`~wellbeing_lib.diagnostic._backend.score_counts`), the grid filled here."""
+    """The counts behind :func:`score_diagnostic` from the answers (any backend): one
+    aggregate where they live (:func:`~wellbeing_lib.diagnostic._backend.score_counts`),
+    the grid filled here."""
     n_orgs, n_e, n_l = len(orgs), len(element_order), len(scale)
     per_element = q.groupby("element", sort=False).size().reindex(element_order).to_numpy()
     found = score_counts(answers, scale, q, known)
