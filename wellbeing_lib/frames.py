@@ -64,6 +64,7 @@ __all__ = [
     "finished",
     "materialized",
     "row_names",
+    "nan_as_missing",
     "ROW_COLUMN",
     "SUPPORTED",
 ]
@@ -276,3 +277,20 @@ def row_names(data, positions):
     if is_pandas(native):
         return list(native.index[positions])
     return positions
+
+
+def nan_as_missing(value, frame):
+    """The float expression ``value`` with NaN made a missing value (null), as pandas reads
+    NaN: unchanged on pandas (there NaN already is the missing value), ``when``/``then``
+    elsewhere (polars, pyarrow and SQL engines keep NaN apart from null).
+
+    Example
+    -------
+    >>> import narwhals as nw, polars as pl
+    >>> frame = as_frame(pl.DataFrame({"x": [1.0, float("nan"), None]}))
+    >>> frame.select(nan_as_missing(nw.col("x"), frame).alias("x")).to_native()["x"].to_list()
+    [1.0, None, None]
+    """
+    if as_frame(frame).implementation.is_pandas_like():
+        return value
+    return nw.when(value.is_nan()).then(nw.lit(None, nw.Float64())).otherwise(value)

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, DuplicateKeyError, InvalidValueError
-from ..frames import as_frame, is_lazy, planned, row_names
+from ..frames import as_frame, is_lazy, nan_as_missing, planned, row_names
 from ..io import load_reference_table
 from ..validation import (
     check_not_empty,
@@ -366,7 +366,7 @@ def _costed_frame(data, *, services, items, used, ids, currency, price_years):
         if schema[col] == nw.String:  # numbers as text, checked by check_numeric
             count = count.str.strip_chars()
         count = count.cast(nw.Float64())
-        count = nw.when(count.is_nan()).then(nw.lit(None, nw.Float64())).otherwise(count)
+        count = nan_as_missing(count, frame)
         unit = float(used["cost"].iloc[j])
         parts.append(frame.select(
             *keys, *([] if lazy or not ids else ["__row"]), nw.lit(col).alias("service"),

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InvalidValueError
-from ..frames import as_frame, finished, planned
+from ..frames import as_frame, finished, nan_as_missing, planned
 from ..validation import check_numeric, check_unique, require_columns
 from ._common import _ChangeLayout, _finite, _override, _remember_layout, _unknown_keys
 from .instruments import Instrument, _resolve
@@ -426,7 +426,7 @@ def _baseline_spread(frame, col: str) -> tuple[int, float]:
     """Number and SD (ddof 1) of the baseline scores: one aggregate where the data live."""
     values = check_numeric(frame, [col])
     v = nw.col(col)
-    v = nw.when(v.is_nan()).then(nw.lit(None, nw.Float64())).otherwise(v)
+    v = nan_as_missing(v, values)
     row = as_frame(values).select(v.count().alias("n"), v.std(ddof=1).alias("sd"))
     n, sd = row.lazy().collect().row(0)
     return int(n), float(sd) if sd is not None else float("nan")
@@ -614,7 +614,7 @@ def _change_frame(frame, specs, criteria, *, id, sb, sf, keep, reliable):
     for j, m in enumerate(specs):
         for s, name in ((sb, f"__b{j}"), (sf, f"__f{j}")):
             v = nw.col(m.column + s).cast(nw.Float64())
-            steps.append(nw.when(v.is_nan()).then(nw.lit(None, nw.Float64())).otherwise(v)
+            steps.append(nan_as_missing(v, table)
                          .alias(name))
     table = table.with_columns(*steps)
     table = table.with_columns(*(

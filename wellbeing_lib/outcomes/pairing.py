@@ -552,7 +552,9 @@ def _joined_records(frame, *, id, time, baseline, follow_up, cols, suffixes, ord
     pairs = [name for c in cols for name in (c + sb, c + sf)]
     if not eager:  # held by itself: each later query reads the pairs, not the records
         return materialized(joined.select(id, *pairs))
-    return nw.maybe_reset_index(joined.sort("__pb").select(id, *pairs))  # pandas: 0, 1, …
+    if isinstance(joined, nw.LazyFrame) or not joined.get_column("__pb").is_sorted():
+        joined = joined.sort("__pb")  # (a join that kept the baseline order needs none)
+    return nw.maybe_reset_index(joined.select(id, *pairs))  # pandas: 0, 1, …
 
 
 def _order_problems_frame(both, parts, *, id, sb, sf, order):

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InvalidValueError
-from ..frames import any_rows, as_frame, failing_rows, finished, planned
+from ..frames import any_rows, as_frame, failing_rows, finished, nan_as_missing, planned
 from ..validation import (
     LINE_COLUMN,
     NUMBER_TEXT,
@@ -264,8 +264,8 @@ def _score_frame(data, inst: Instrument, cols: list[str], missing: str, max_miss
     names = [f"__v{j}" for j in range(len(cols))]
     plan, eager = planned(frame)
     answers = plan.with_columns(*(v.alias(n) for v, n in zip(values, names)))
-    answers = answers.with_columns(*(nw.when(nw.col(n).is_nan()).then(nw.lit(None, nw.Float64())).otherwise(
-        nw.col(n)).alias(n) for n in names))  # NaN in a float column is a missing answer
+    answers = answers.with_columns(*(nan_as_missing(nw.col(n), answers).alias(n)
+                                     for n in names))  # NaN is a missing answer
     present = [~nw.col(n).is_null() for n in names]
     fractional = [p & (nw.col(n) != nw.col(n).round(0)) for p, n in zip(present, names)]
     outside = [p & ((nw.col(n) < inst.item_min) | (nw.col(n) > inst.item_max))

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InvalidValueError
-from ..frames import as_frame, column_names, is_lazy, planned, to_pandas
+from ..frames import as_frame, column_names, is_lazy, nan_as_missing, planned, to_pandas
 from ..validation import (
     DEFAULT_CI,
     check_allowed,
@@ -222,8 +222,7 @@ def _mean_change_frame(data, *, keys: list, names: list, ci: float) -> pd.DataFr
     alpha = check_ci(ci)
     frame = as_frame(data).filter(nw.col("measure").is_in(names))
     value = nw.col("change").cast(nw.Float64())
-    frame = frame.with_columns(nw.when(value.is_nan()).then(nw.lit(None, nw.Float64())).otherwise(value)
-                               .alias("__change"))
+    frame = frame.with_columns(nan_as_missing(value, frame).alias("__change"))
     out = to_pandas(frame.group_by(*keys, drop_null_keys=False).agg(
         nw.col("__change").count().alias("n"), nw.col("__change").mean().alias("mean"),
         nw.col("__change").std(ddof=1).alias("sd")))
@@ -367,10 +366,14 @@ def _block_patterns(data, *, keys: list, id: str, names: list, given=None):
     block = ["measure", *(["definition"] if "definition" in keys else [])]
     changed = functools.reduce(operator.or_, (
         (nw.col(c) != nw.col(c).shift(1)).fill_null(True) for c in block))
-    odd = functools.reduce(operator.and_, (nw.col("status") != label
-                                           for label in STATUS_LABELS)).fill_null(False)
-    n_blocks, n_odd = frame.select(changed.cast(nw.Int64()).sum(),  # eager: in row order
-                                   odd.cast(nw.Int64()).sum().alias("odd")).row(0)
+    status = frame.collect_schema()["status"]
+    counts = [changed.cast(nw.Int64()).sum().alias("starts")]  # eager: in row order
+    if not (isinstance(status, nw.Enum) and set(status.categories) <= set(STATUS_LABELS)):
+        odd = ~nw.col("status").is_null() & functools.reduce(
+            operator.and_, (nw.col("status") != label for label in STATUS_LABELS))
+        counts.append(odd.fill_null(False).cast(nw.Int64()).sum().alias("odd"))
+    # (an Enum of the statuses, as change() writes it, can hold no other value)
+    n_blocks, n_odd = (*frame.select(*counts).row(0), 0)[:2]
     if n_odd:
         check_allowed(data, "status", STATUS_LABELS)  # raises, naming the rows
     if not 0 < n_blocks <= _MOST_BLOCKS or rows % n_blocks:
@@ -390,9 +393,9 @@ def _block_patterns(data, *, keys: list, id: str, names: list, given=None):
     measures = list(starts["measure"].astype("str"))
     if given is not None and not set(names) <= set(measures):
         _measure_names(data, given)  # names a measure given that no row has
-    digit = (nw.when(nw.col("status") == STATUS_LABELS[2]).then(nw.lit(3, nw.Int64()))
-             .when(nw.col("status").is_null()).then(nw.lit(0, nw.Int64()))
-             .otherwise(nw.lit(1, nw.Int64())))
+    # 3 improved, 1 observed (not improved), 0 missing
+    digit = ((nw.col("status") == STATUS_LABELS[2]).fill_null(False).cast(nw.Int64()) * 2
+             + (~nw.col("status").is_null()).cast(nw.Int64()))
     digits = frame.select(digit.alias("d")).get_column("d").to_numpy().reshape(n_blocks, n)
     of_block = list(starts["definition"].astype("str")) if "definition" in block else None
     parts = []
