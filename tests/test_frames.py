@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import narwhals as nw
+import numpy as np
 import pandas as pd
 import pytest
 
-from tests.backends import BACKENDS, LAZY, to_backend
+from tests.backends import BACKENDS, LAZY, collect, to_backend
 from wellbeing_lib import frames
 
 TABLE = pd.DataFrame({"x": [1, 7, 3, 9], "file_line": [2, 3, 5, 6]})
@@ -69,3 +70,20 @@ def test_a_materialized_duckdb_relation_is_computed_once():
     held = frames.materialized(frames.as_frame(con.table("t")).filter(nw.col("x") > 1))
     con.execute("DROP TABLE t")  # the rows were computed when it was made: still there
     assert sorted(frames.to_pandas(held)["x"].tolist()) == [2, 3, 4]
+
+
+@pytest.mark.parametrize("backend", ["pandas", "polars", "pyarrow", "polars_lazy", "duckdb"])
+def test_group_values_land_on_their_own_rows(backend):
+    # 50,000 rows: large enough that a join which does not keep the row order (narwhals'
+    # over() on pyarrow) puts the group sizes on other rows
+    rng = np.random.default_rng(0)
+    keys = rng.integers(0, 20_000, 50_000)
+    table = pd.DataFrame({"k": keys.astype(float), "v": np.arange(50_000)})
+    table.loc[::97, "k"] = np.nan  # missing keys form a group of their own
+    frame, found = frames.group_values(to_backend(table, backend), ["k"],
+                                       {"n": nw.len(), "first": nw.col("v").min()})
+    out = collect(frame.select("v", found["n"], found["first"]).to_native())
+    out = out.sort_values("v").reset_index(drop=True)
+    groups = table.groupby("k", dropna=False)
+    assert out["n"].tolist() == groups["v"].transform("size").tolist()
+    assert out["first"].tolist() == groups["v"].transform("min").tolist()

@@ -1,15 +1,17 @@
 """Backends: one core for pandas, polars, pyarrow, DuckDB and PySpark, through narwhals.
 
-The outcomes core (:func:`~wellbeing_lib.outcomes.score`,
+The computational core — the outcomes chain (:func:`~wellbeing_lib.outcomes.score`,
 :func:`~wellbeing_lib.outcomes.pair_measurements`, :func:`~wellbeing_lib.outcomes.change`,
-:func:`~wellbeing_lib.outcomes.improved_on_n`, :func:`~wellbeing_lib.outcomes.subgroup_summary`)
-and the checks of :mod:`wellbeing_lib.validation` accept any table that
+:func:`~wellbeing_lib.outcomes.improved_on_n`, :func:`~wellbeing_lib.outcomes.subgroup_summary`),
+theme counting, service-use costing, diagnostic scoring and the counting under disclosure
+control — is written once, in narwhals expressions, and pandas goes through it like every
+other backend.  It and the checks of :mod:`wellbeing_lib.validation` accept any table that
 `narwhals <https://narwhals-dev.github.io/narwhals/>`_ reads:
 
 ==========================  ======================  =========================================
 backend                     kind                    row-level results come back as
 ==========================  ======================  =========================================
-pandas ``DataFrame``        eager (the default)     pandas (the library's reference path)
+pandas ``DataFrame``        eager (the default)     pandas
 polars ``DataFrame``        eager                   polars ``DataFrame``
 pyarrow ``Table``           eager                   pyarrow ``Table``
 polars ``LazyFrame``        lazy                    polars ``LazyFrame``
@@ -65,6 +67,8 @@ __all__ = [
     "materialized",
     "row_names",
     "nan_as_missing",
+    "group_values",
+    "with_group_values",
     "ROW_COLUMN",
     "SUPPORTED",
 ]
@@ -78,7 +82,7 @@ ROW_COLUMN = "__wellbeing_row"
 
 
 def is_pandas(data) -> bool:
-    """Whether ``data`` is a pandas DataFrame (the library's reference path)."""
+    """Whether ``data`` is a pandas DataFrame (the default backend)."""
     return isinstance(data, pd.DataFrame)
 
 
@@ -294,3 +298,52 @@ def nan_as_missing(value, frame):
     if as_frame(frame).implementation.is_pandas_like():
         return value
     return nw.when(value.is_nan()).then(nw.lit(None, nw.Float64())).otherwise(value)
+
+
+def group_values(frame, keys, values: dict):
+    """``(frame, expressions)``: for each ``{name: aggregate expression}`` of ``values``,
+    an expression giving on each row the aggregate over its group of ``keys``
+    (``value.over(*keys)``), to use on the ``frame`` returned.
+
+    On a pyarrow table narwhals computes ``over`` by a join that does not keep the order
+    of the rows, so the values would land on other rows: there the groups' values are
+    joined on the keys (each key as text and whether it is missing, so missing keys form
+    a group, as elsewhere), the rows put back in their order, and the expressions read
+    those columns.  Elsewhere the frame is unchanged and nothing is computed yet.
+
+    Example
+    -------
+    >>> import narwhals as nw, pyarrow as pa
+    >>> frame = as_frame(pa.table({"k": ["a", "b", "a", None, None]}))
+    >>> frame, found = group_values(frame, ["k"], {"n": nw.len()})
+    >>> frame.select(found["n"]).get_column("n").to_list()
+    [2, 1, 2, 2, 2]
+    """
+    frame = as_frame(frame)
+    if frame.implementation is not nw.Implementation.PYARROW:
+        return frame, {name: value.over(*keys).alias(name) for name, value in values.items()}
+    coded = {}
+    for j, key in enumerate(keys):
+        coded[f"__key{j}"] = nw.col(key).cast(nw.String()).fill_null("")
+        coded[f"__null{j}"] = nw.col(key).is_null()
+    indexed = frame.with_row_index("__position").with_columns(
+        *(expr.alias(name) for name, expr in coded.items()))
+    groups = indexed.group_by(*coded).agg(*(value.alias(name)
+                                            for name, value in values.items()))
+    joined = indexed.join(groups, on=list(coded), how="left").sort("__position")
+    return joined.drop("__position", *coded), {name: nw.col(name) for name in values}
+
+
+def with_group_values(frame, keys, values: dict):
+    """``frame`` with a column per ``{name: aggregate expression}`` of ``values``: on
+    each row the aggregate over its group of ``keys`` (:func:`group_values`).
+
+    Example
+    -------
+    >>> import narwhals as nw, pyarrow as pa
+    >>> frame = as_frame(pa.table({"k": ["a", "b", "a"]}))
+    >>> with_group_values(frame, ["k"], {"n": nw.len()}).get_column("n").to_list()
+    [2, 1, 2]
+    """
+    frame, found = group_values(frame, keys, values)
+    return frame.with_columns(*found.values())

@@ -56,6 +56,7 @@ from .frames import (
     failing_rows,
     is_pandas,
     planned,
+    with_group_values,
 )
 
 __all__ = [
@@ -834,10 +835,11 @@ def _frame_numeric(data, columns, *, low, high, integer, allow_missing):
 
 
 def _frame_unique(data, keys) -> None:
-    mask = nw.len().over(*keys) > 1
-    if not any_rows(data, mask):
+    frame = with_group_values(data, keys, {"__records": nw.len()})
+    mask = nw.col("__records") > 1
+    if not any_rows(frame, mask):
         return
-    rows = failing_rows(data, mask, keys, line_column=LINE_COLUMN)
+    rows = failing_rows(frame, mask, keys, line_column=LINE_COLUMN)
     repeated = rows[keys].drop_duplicates()
     raise DuplicateKeyError(
         "duplicated key", column=keys if len(keys) > 1 else keys[0],
@@ -881,7 +883,8 @@ def _frame_identifiers(data, column: str, what: str, *, distinct: bool = False) 
     n, distinct = spellings.select(nw.len(), nw.col("norm").n_unique()).lazy().collect().row(0)
     if n == distinct:  # every spelling its own normalised id: nothing to name
         return
-    clashes = spellings.filter(nw.len().over("norm") > 1)
+    clashes = with_group_values(spellings, ["norm"], {"__n": nw.len()}).filter(
+        nw.col("__n") > 1)
     found = clashes.lazy().collect().to_pandas()
     if found.empty:
         return

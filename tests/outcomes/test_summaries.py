@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.backends import BACKENDS, to_backend
+from tests.backends import BACKENDS, LAZY, to_backend
 from tests.outcomes.helpers import HAND, status_table
 from wellbeing_lib import outcomes as oc
 from wellbeing_lib.errors import (
@@ -250,3 +250,62 @@ def test_ci_sets_the_level_of_the_interval_against_the_norm():  # baseline_vs_no
     interval = sps.ttest_1samp(values, row["norm"]).confidence_interval(0.9)
     assert (row["ci_low"], row["ci_high"]) == pytest.approx(
         (interval.low - row["norm"], interval.high - row["norm"]))
+
+
+# ------------------------------------------- an eager change table counted by its blocks
+def _block_table() -> pd.DataFrame:
+    """A change table laid out as change() writes it: a block of the same 6 clients per
+    definition × measure, with a group carried on every row and some statuses missing."""
+    rng = np.random.default_rng(7)
+    clients = [f"c{i}" for i in range(6)]
+    blocks = []
+    for definition in ("any", "reliable"):
+        for measure in ("wellbeing", "loneliness", "activation"):
+            status = rng.choice(["improved", "no change", "deteriorated", None], size=6)
+            blocks.append(pd.DataFrame({
+                "client_id": clients, "measure": measure, "definition": definition,
+                "status": status, "practice": ["A", "A", "B", "B", "B", "A"]}))
+    return pd.concat(blocks, ignore_index=True)
+
+
+@pytest.mark.parametrize("backend", [b for b in BACKENDS if b not in LAZY])
+@pytest.mark.parametrize("policy", ["complete", "observed"])
+def test_a_table_in_blocks_counts_as_the_same_rows_in_any_order(backend, policy):
+    from wellbeing_lib.outcomes import summaries
+
+    table = _block_table()
+    data = to_backend(table, backend)
+    names = ["wellbeing", "loneliness", "activation"]
+    # the layout is recognised from the rows (no grouping by client) ...
+    assert summaries._block_patterns(data, keys=["practice", "definition"], id="client_id",
+                                     names=names) is not None
+    by_blocks = oc.improved_on_n(data, by="practice", policy=policy)
+    # ... and counts exactly what the general path counts on the rows shuffled
+    shuffled = table.sample(frac=1, random_state=3).reset_index(drop=True)
+    assert summaries._block_patterns(to_backend(shuffled, backend),
+                                     keys=["practice", "definition"], id="client_id",
+                                     names=names) is None
+    by_rows = oc.improved_on_n(to_backend(shuffled, backend), by="practice", policy=policy)
+    pd.testing.assert_frame_equal(by_blocks, by_rows)
+    # hand count: practice A, "any", clients improved on >= 1 of the 3 measures
+    first = table[(table["definition"] == "any") & (table["practice"] == "A")]
+    complete = first.groupby("client_id")["status"].apply(lambda s: s.notna().all())
+    improved = first.groupby("client_id")["status"].apply(lambda s: (s == "improved").any())
+    row = by_blocks[(by_blocks["practice"] == "A") & (by_blocks["definition"] == "any")
+                    & (by_blocks["label"] == "≥1 of 3")]
+    if policy == "complete":
+        assert row["n"].item() == int((improved & complete).sum())
+        assert row["N"].item() == int(complete.sum())
+
+
+@pytest.mark.parametrize("backend", [b for b in BACKENDS if b not in LAZY])
+def test_a_table_in_blocks_with_a_client_twice_is_still_refused(backend):
+    table = _block_table()
+    table.loc[table.index % 6 == 1, "client_id"] = "c0"  # c0 twice in every block
+    with pytest.raises(DuplicateKeyError, match="duplicated key"):
+        oc.improved_on_n(to_backend(table, backend))
+    odd = _block_table()
+    odd.loc[7, "status"] = "better"
+    with pytest.raises(InvalidValueError, match="value not allowed") as err:
+        oc.improved_on_n(to_backend(odd, backend))
+    assert err.value.rows == [7]

@@ -33,7 +33,16 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DuplicateKeyError, InvalidValueError
-from ..frames import ROW_COLUMN, any_rows, as_frame, failing_rows, finished, planned, to_pandas
+from ..frames import (
+    ROW_COLUMN,
+    any_rows,
+    as_frame,
+    failing_rows,
+    finished,
+    group_values,
+    planned,
+    to_pandas,
+)
 from ..validation import LINE_COLUMN, NUMBER_TEXT
 from ._common import _joined_missing, _scale_expected
 
@@ -100,6 +109,7 @@ def _normalised(frame, scale: pd.DataFrame, questions: pd.DataFrame):
               for lab, p in zip(scale["label"], scale["points"])}
     # in steps, each a column, so no expression is computed twice (an eager table too)
     frame = frame.with_columns(org.alias("__org"), qid.alias("__qid"), text.alias("__text"))
+    frame, answers = group_values(frame, ["__org", "__qid"], {"__answers": nw.len()})
     text = nw.col("__text")
     norm = text.str.replace_all(r"\s+", " ").str.strip_chars().str.to_lowercase()
     frame = frame.with_columns(
@@ -111,7 +121,7 @@ def _normalised(frame, scale: pd.DataFrame, questions: pd.DataFrame):
     flags = {"org": _blank(nw.col("__org")), "qid": _blank(nw.col("__qid")),
              "unknown": ~nw.col("__qid").is_in(list(questions["question_id"])),
              "scale": ~_blank(nw.col("__text")) & nw.col("__points").is_null(),
-             "dup": nw.len().over("__org", "__qid") > 1}
+             "dup": answers["__answers"] > 1}
     if "completed_on" in schema:
         frame, date, bad = _date(frame, "completed_on", schema["completed_on"])
         columns.append(date.alias("__date"))

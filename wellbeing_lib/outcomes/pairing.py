@@ -35,6 +35,7 @@ from ..frames import (
     is_lazy,
     materialized,
     planned,
+    with_group_values,
 )
 from ..validation import (
     LINE_COLUMN,
@@ -319,13 +320,13 @@ def _duplicates_frame(data, frame, *, id, time, cols, order, stamp, duplicates):
     """The duplicates rule where the data live; only the repeated records are collected.
     ``data``: the caller's table, ``frame`` made from it row for row (to name the rows)."""
     keys = [id, time]
-    dup = nw.len().over(*keys) > 1
-    flagged = frame.with_columns(dup.alias("__dup"))
-    repeated = _collected(flagged.filter(nw.col("__dup")), [*keys, *cols], order)
+    flagged = with_group_values(frame, keys, {"__records": nw.len()})
+    dup = nw.col("__records") > 1
+    repeated = _collected(flagged.filter(dup), [*keys, *cols], order)
     if repeated.empty:
         return frame, None
     if duplicates == "raise":
-        rows = failing_rows(frame, dup, keys, line_column=LINE_COLUMN)
+        rows = failing_rows(flagged, dup, keys, line_column=LINE_COLUMN)
         raise DuplicateKeyError(
             "duplicated records", column=keys, found=list(pd.unique(repeated[id])),
             expected="one baseline and one follow-up record per client; or choose "
@@ -342,10 +343,12 @@ def _duplicates_frame(data, frame, *, id, time, cols, order, stamp, duplicates):
         return frame.filter(~nw.col(id).is_in(list(pd.unique(ids)))), rows
     first = duplicates == "first"
     key = stamp.fill_null(_LATEST if first else _EARLIEST)  # undated: last for "first"
-    best = (nw.col("__key").min() if first else nw.col("__key").max()).over(*keys)
-    frame = frame.with_columns(key.alias("__key")).filter(nw.col("__key") == best)
+    best = nw.col("__key").min() if first else nw.col("__key").max()
+    frame = with_group_values(frame.with_columns(key.alias("__key")), keys, {"__best": best})
+    frame = frame.filter(nw.col("__key") == nw.col("__best")).drop("__best")
     pick = nw.col(order).min() if duplicates == "first" else nw.col(order).max()
-    frame = frame.filter(nw.col(order) == pick.over(*keys))
+    frame = with_group_values(frame, keys, {"__pick": pick})
+    frame = frame.filter(nw.col(order) == nw.col("__pick")).drop("__pick")
     return frame, rows
 
 
@@ -646,12 +649,13 @@ def pair_measurements(
         lazy table (no row order) ties between duplicated records are broken by the
         ``file_line`` column when there is one, else by the records' values, and the
         problems are listed in the order of ``file_line``, else of the ids.  Without
-        ``date``, a lazy table is paired by a join of its baseline and follow-up records,
-        held where the data live (:func:`~wellbeing_lib.frames.materialized`), and a few
-        aggregates prove that no problem exists; when one may, and with ``date``, it is
-        read once into a table of clients, held there while it is checked and every
-        problem reported.  The paired table stays lazy, over the pairs held there (so
-        later steps do not run the pairing again).
+        ``date``, a table is paired by a join of its baseline and follow-up records (held
+        where the data live for a lazy one, :func:`~wellbeing_lib.frames.materialized`),
+        and a few aggregates prove that no problem exists; when one may, and with
+        ``date``, it is read once into a table of clients, checked there and every
+        problem reported.  The paired table of a lazy input stays lazy, over the pairs
+        held there (so later steps do not run the pairing again); an eager one keeps the
+        order of the baseline records.
     id, time : str
         Columns holding the client id and the time point.
     baseline, follow_up : default "baseline", "follow_up"
