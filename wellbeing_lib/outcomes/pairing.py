@@ -463,12 +463,13 @@ def _pair_joined(frame, *, id, time, baseline, follow_up, cols, suffixes):
                              time=time, baseline=baseline, follow_up=follow_up, cols=cols,
                              suffixes=suffixes, order="__pos" if eager else None,
                              dated=False, eager=eager)
-    n, suspect = paired.select(*_id_counts(paired, id)[:2]).lazy().collect().row(0)
-    if suspect or not n == found["base"] == found["fu"]:
-        return None
-    # the distinct ids in lower case by themselves: an engine may count them faster alone
-    folded = paired.select(nw.col(id).cast(nw.String()).str.to_lowercase().n_unique())
-    if folded.lazy().collect().item() != n:
+    counts = _id_counts(paired, id)
+    if eager:  # one pass over the pairs in memory
+        n, suspect, folded = paired.select(*counts).row(0)
+    else:  # the distinct ids in lower case by themselves: an engine counts them faster alone
+        n, suspect = paired.select(*counts[:2]).collect().row(0)
+        folded = None if suspect else paired.select(counts[2]).collect().item()
+    if suspect or not n == found["base"] == found["fu"] == folded:
         return None
     return paired.to_native(), int(n)
 
