@@ -11,6 +11,8 @@ package's source files:
 * ``DataFrame.attrs`` written and read only by :mod:`wellbeing_lib.io` (provenance) and
   :mod:`wellbeing_lib.validation` (naming the file in an error);
 * colours only from :mod:`wellbeing_lib.reporting.palette`;
+* the computational core written once: no branch on the kind of table (pandas goes
+  through the same narwhals code as every other backend);
 * the tests mirror the packages.
 """
 
@@ -155,6 +157,25 @@ def test_dataframe_attrs_only_for_provenance():
     )
     assert not users, ("no state in DataFrame.attrs (pandas drops it on merge): pass it as "
                        f"an argument or a result field: {users}")
+
+
+#: the computational core (issue 14): one implementation for every backend
+CORE = ["outcomes/scoring.py", "outcomes/pairing.py", "outcomes/change.py",
+        "outcomes/summaries.py", "outcomes/_common.py", "engagement/themes.py",
+        "economics/costs.py", "diagnostic/scoring.py", "privacy/counting.py"]
+#: what would branch on the kind of table (a pandas-only function's refusal of other tables
+#: is an isinstance check that raises, and is not a second path)
+BACKEND_TESTS = {"is_pandas", "is_pandas_like"}
+
+
+@pytest.mark.parametrize("name", CORE)
+def test_the_core_has_one_path_for_every_backend(name):
+    found = [f"{node.id if isinstance(node, ast.Name) else node.attr} at line {node.lineno}"
+             for node in ast.walk(tree(PACKAGE / name))
+             if isinstance(node, ast.Name) and node.id in BACKEND_TESTS
+             or isinstance(node, ast.Attribute) and node.attr in BACKEND_TESTS]
+    assert not found, (f"{name} branches on the kind of table ({found}): write it once "
+                       "in narwhals expressions (frames.py holds what differs)")
 
 
 HEX_COLOUR = re.compile(r"^#?[0-9A-Fa-f]{6}$")
