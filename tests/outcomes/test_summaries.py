@@ -309,3 +309,26 @@ def test_a_table_in_blocks_with_a_client_twice_is_still_refused(backend):
     with pytest.raises(InvalidValueError, match="value not allowed") as err:
         oc.improved_on_n(to_backend(odd, backend))
     assert err.value.rows == [7]
+
+
+def test_the_summary_is_the_same_table_on_every_backend_whatever_the_order_given():
+    # definitions given out of their usual order: text on a SQL engine, an Enum on polars,
+    # a categorical on pandas; the summary is one type and one order on all of them
+    paired = pd.DataFrame({"client_id": ["a", "b", "c"],
+                           "pam_score_baseline": [40.0, 50.0, 60.0],
+                           "pam_score_follow_up": [45.0, 50.0, 58.0]})
+    outs = []
+    for backend in BACKENDS:
+        changes = oc.change(to_backend(paired, backend), {"activation": "pam"},
+                            definition=["meaningful", "any"],
+                            thresholds={"activation": 3.0})
+        outs.append(oc.improved_on_n(changes, measures=["activation"]))
+    first = outs[0]
+    assert list(first["definition"].cat.categories) == ["any", "meaningful"]
+    assert first["definition"].cat.ordered
+    # any change: a improved, c deteriorated (2 of 3 observed, 1 improved); meaningful
+    # (>= 3 points): a improved only
+    at = first[first["summary"] == "at least"]
+    assert at["n"].tolist() == [1, 1] and at["N"].tolist() == [3, 3]
+    for out in outs[1:]:
+        pd.testing.assert_frame_equal(first, out)

@@ -34,7 +34,7 @@ from ..validation import (
     require_columns,
 )
 from ._common import _as_list, _attach, _layout_of, _measure_names, _one_definition
-from .change import STATUS_LABELS
+from .change import DEFINITIONS, STATUS_LABELS
 from .conversion import population_norm
 from .instruments import _resolve
 
@@ -169,6 +169,8 @@ def improved_on_n(
         patterns = _block_patterns(data, keys=keys, id=id, names=names, given=measures)
     if patterns is None:  # any other change table: the clients counted row by row
         patterns = _client_patterns(data, keys=keys, id=id, names=names, given=measures)
+    if "definition" in keys:  # one type and order on every backend
+        patterns["definition"] = _definition_labels(patterns["definition"])
     groups, counts = _pattern_counts(patterns, keys=keys, names=names, policy=policy)
     table = _improvement_blocks(groups, counts, names=names, policy=policy)
     n_arr = table["n"].to_numpy(dtype=np.int64)
@@ -181,6 +183,17 @@ def improved_on_n(
     table["label"] = table["label"].astype("str")
     table["denominator"] = table["denominator"].astype("str")
     return _published(table, ci) if suppress else table
+
+
+def _definition_labels(values: pd.Series) -> pd.Categorical:
+    """The definitions of a summary as an ordered categorical in the order of
+    :data:`~wellbeing_lib.outcomes.DEFINITIONS` (any others after them, sorted): the same
+    type and order whatever backend the change table was on (text on a SQL engine, an
+    Enum on polars, a categorical on pandas)."""
+    text = values.astype("str").where(values.notna())
+    present = set(text.dropna())
+    order = [d for d in DEFINITIONS if d in present] + sorted(present - set(DEFINITIONS))
+    return pd.Categorical(text, categories=order, ordered=True)
 
 
 def _key_groups(frame: pd.DataFrame, keys: list) -> tuple[np.ndarray, pd.DataFrame]:
