@@ -58,9 +58,9 @@ def score_diagnostic(data, *, scale=None) -> pd.DataFrame:
     data : Diagnostic, table, str or Path
         The result of :func:`read_diagnostic_csv`, or anything it accepts (which
         is then validated first): a pandas, polars or pyarrow table, a polars LazyFrame,
-        a DuckDB relation or a PySpark DataFrame.  Answers of another backend are
-        aggregated where they live (one aggregate); only the per organisation x element
-        counts are collected.
+        a DuckDB relation or a PySpark DataFrame.  The answers are aggregated where they
+        live (one aggregate, the same on every backend); only the per organisation x
+        element counts are collected.
     scale : optional
         The maturity scale, when ``data`` is not already a :class:`Diagnostic`
         (which carries its own).

@@ -534,8 +534,10 @@ def change(
         ``definition``, ``threshold`` (the minimum change that counts), ``status``
         (ordered categorical :data:`STATUS_LABELS`, missing when either score is
         missing — such rows are kept, not dropped) and, with ``"reliable"``, ``rci``
-        (the reliable change index, direction-adjusted).  The rules with their
-        sources: :func:`change_criteria` with the same arguments.
+        (the reliable change index, direction-adjusted).  ``measure``, ``instrument``
+        and ``definition`` are ordered categoricals too, in the order given (``Enum``
+        on polars, text on the other backends).  The rules with their sources:
+        :func:`change_criteria` with the same arguments.
 
     Raises
     ------
@@ -600,8 +602,8 @@ def _labeller(enum: bool, categories: list):
 def _change_frame(frame, specs, criteria, *, id, sb, sf, keep, reliable):
     """:func:`change` as narwhals expressions: one select per definition × measure, stacked
     (in the caller's backend, lazily for a lazy table); ``measure``, ``instrument``,
-    ``definition`` and ``status`` are ``Enum`` columns on polars (ordered, as pandas'
-    categoricals) and text on the other backends."""
+    ``definition`` and ``status`` are ``Enum`` columns on polars and pandas (ordered
+    categoricals there) and text on the other backends."""
     schema = as_frame(frame).collect_schema()
     for m in specs:
         for col in (m.column + sb, m.column + sf):

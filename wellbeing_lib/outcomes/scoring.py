@@ -205,7 +205,7 @@ def _check_max_missing(inst: Instrument, missing: str, max_missing) -> None:
                          f"{inst.id}, not {max_missing!r}")
 
 
-# ------------------------------------------------- the same on other backends (narwhals)
+# ---------------------------------------------- scoring on every backend (narwhals)
 
 
 def _answer_exprs(frame, inst: Instrument, cols: list[str]):
