@@ -453,16 +453,23 @@ def _pair_joined(frame, *, id, time, baseline, follow_up, cols, suffixes):
     capitals), no id with spaces around it and none that may be a total row.  Each
     finding of the records grouped per client is then empty, so the results are theirs.
     """
-    is_base, is_fu = nw.col(time) == baseline, nw.col(time) == follow_up
-    found = flag_counts(frame, {"null": nw.col(id).is_null(), "base": is_base, "fu": is_fu,
-                                "other": ~(is_base | is_fu).fill_null(False)})
-    if found["null"] or found["other"]:
-        return None
     eager = not is_lazy(frame)  # the pairs in the order of the baseline records
-    paired = _joined_records(frame.with_row_index("__pos") if eager else frame, id=id,
-                             time=time, baseline=baseline, follow_up=follow_up, cols=cols,
-                             suffixes=suffixes, order="__pos" if eager else None,
-                             dated=False, eager=eager)
+    layout = dict(id=id, time=time, baseline=baseline, follow_up=follow_up, cols=cols,
+                  suffixes=suffixes, order="__pos" if eager else None, dated=False)
+    if eager:  # the records at each time point, counted as they are selected
+        sides = _sides(frame.with_row_index("__pos"), **layout)
+        found = {"base": len(sides[0]), "fu": len(sides[1])}
+        if (len(frame) != found["base"] + found["fu"]  # another time point, or none
+                or frame.select(nw.col(id).is_null().sum()).item()):
+            return None
+    else:  # one aggregate where the data live
+        is_base, is_fu = nw.col(time) == baseline, nw.col(time) == follow_up
+        found = flag_counts(frame, {"null": nw.col(id).is_null(), "base": is_base,
+                                    "fu": is_fu, "other": ~(is_base | is_fu).fill_null(False)})
+        if found["null"] or found["other"]:
+            return None
+        sides = None
+    paired = _joined_records(frame, **layout, eager=eager, sides=sides)
     counts = _id_counts(paired, id)
     if eager:  # one pass over the pairs in memory
         n, suspect, folded = paired.select(*counts).row(0)
@@ -535,14 +542,9 @@ def _pair_frame(data, *, id, time, baseline, follow_up, date, cols, duplicates, 
     return paired.to_native(), _finish_problems(parts, id), n_clients
 
 
-def _joined_records(frame, *, id, time, baseline, follow_up, cols, suffixes, order, dated,
-                    eager):
-    """The pairs: each client's baseline record joined to its follow-up record (one of
-    each once the duplicates rule has been applied), every column keeping its type; with
-    dates, not those dated in the wrong order.  An eager table keeps the order of the
-    baseline records (``eager``: the caller's table was eager, ``order`` its row positions);
-    a lazy one is held where the data live (:func:`~wellbeing_lib.frames.materialized`), so
-    that later steps read the pairs and do not pair again."""
+def _sides(frame, *, id, time, baseline, follow_up, cols, suffixes, order, dated):
+    """The baseline records (with their position ``__pb`` when ``order`` is given) and the
+    follow-up records, each column renamed with its time point's suffix."""
     sb, sf = suffixes
     carried = [*cols, *(["__date"] if dated else [])]
     base = frame.filter(nw.col(time) == baseline).select(
@@ -550,6 +552,22 @@ def _joined_records(frame, *, id, time, baseline, follow_up, cols, suffixes, ord
         *(nw.col(c).alias(c + sb) for c in carried))
     follow = frame.filter(nw.col(time) == follow_up).select(
         id, *(nw.col(c).alias(c + sf) for c in carried))
+    return base, follow
+
+
+def _joined_records(frame, *, id, time, baseline, follow_up, cols, suffixes, order, dated,
+                    eager, sides=None):
+    """The pairs: each client's baseline record joined to its follow-up record (one of
+    each once the duplicates rule has been applied), every column keeping its type; with
+    dates, not those dated in the wrong order.  An eager table keeps the order of the
+    baseline records (``eager``: the caller's table was eager, ``order`` its row positions);
+    a lazy one is held where the data live (:func:`~wellbeing_lib.frames.materialized`), so
+    that later steps read the pairs and do not pair again.  ``sides``: the records of
+    :func:`_sides`, when already selected."""
+    sb, sf = suffixes
+    base, follow = sides or _sides(frame, id=id, time=time, baseline=baseline,
+                                   follow_up=follow_up, cols=cols, suffixes=suffixes,
+                                   order=order, dated=dated)
     joined = base.join(follow, on=id, how="inner")
     if dated:  # a follow-up dated before its baseline is reported, not paired
         joined = joined.filter(~(nw.col("__date" + sf) < nw.col("__date" + sb)).fill_null(False))
