@@ -43,7 +43,7 @@ from ..frames import (
     planned,
     to_pandas,
 )
-from ..validation import LINE_COLUMN, NUMBER_TEXT
+from ..validation import LINE_COLUMN, NUMBER_TEXT, failing_location
 from ._common import _joined_missing, _scale_expected
 
 __all__ = ["read_frame", "score_counts"]
@@ -172,12 +172,9 @@ def _check(work, flags: dict, scale: pd.DataFrame, questions: pd.DataFrame, *,
         found = [f"{o} / {q}" for o, q in pairs.itertuples(index=False, name=None)]
     else:
         found = list(rows[column])
-    positions = [int(v) for v in rows[ROW_COLUMN]] if ROW_COLUMN in rows.columns else []
-    lines = ([int(v) for v in rows[LINE_COLUMN].dropna()] if LINE_COLUMN in rows.columns
-             else None)
     error = DuplicateKeyError if key == "dup" else InvalidValueError
-    raise error(problem, column=column, file=None, rows=positions, line_numbers=lines,
-                expected=expected, found=found)
+    raise error(problem, column=column, expected=expected, found=found,
+                **failing_location(work, rows))
 
 
 def read_frame(data, scale: pd.DataFrame, questions: pd.DataFrame):

@@ -251,6 +251,13 @@ def _mean_change_frame(data, *, keys: list, names: list, ci: float) -> pd.DataFr
     return out
 
 
+def _not_a_status():
+    """A status present and not one of :data:`STATUS_LABELS` (a missing status is allowed;
+    the test of missing comes first, as pandas compares a missing category as unequal)."""
+    return ~nw.col("status").is_null() & functools.reduce(
+        operator.and_, (nw.col("status") != label for label in STATUS_LABELS))
+
+
 def _client_patterns(data, *, keys: list, id: str, names: list, given=None) -> pd.DataFrame:
     """How many clients share each pattern of improved/observed measures, per group.
 
@@ -267,7 +274,7 @@ def _client_patterns(data, *, keys: list, id: str, names: list, given=None) -> p
     for j, m in reversed(list(enumerate(names))):
         bit = nw.when(nw.col("measure") == m).then(nw.lit(2**j, nw.Int64())).otherwise(bit)
     improved = (nw.col("status") == "improved").fill_null(False)
-    odd = functools.reduce(operator.and_, (nw.col("status") != label for label in STATUS_LABELS))
+    odd = _not_a_status()
     per_row = frame.select(*keys, id, bit.alias("__bit"), improved.alias("__improved"),
                            nw.col("status").is_null().alias("__missing"),
                            odd.fill_null(False).alias("__odd")).filter(
@@ -382,9 +389,7 @@ def _block_patterns(data, *, keys: list, id: str, names: list, given=None):
     status = frame.collect_schema()["status"]
     counts = [changed.cast(nw.Int64()).sum().alias("starts")]  # eager: in row order
     if not (isinstance(status, nw.Enum) and set(status.categories) <= set(STATUS_LABELS)):
-        odd = ~nw.col("status").is_null() & functools.reduce(
-            operator.and_, (nw.col("status") != label for label in STATUS_LABELS))
-        counts.append(odd.fill_null(False).cast(nw.Int64()).sum().alias("odd"))
+        counts.append(_not_a_status().fill_null(False).cast(nw.Int64()).sum().alias("odd"))
     # (an Enum of the statuses, as change() writes it, can hold no other value)
     n_blocks, n_odd = (*frame.select(*counts).row(0), 0)[:2]
     if n_odd:
@@ -428,8 +433,9 @@ def _block_patterns(data, *, keys: list, id: str, names: list, given=None):
 
 
 def _pattern_counts(patterns: pd.DataFrame, *, keys: list, names: list, policy: str):
-    """The counts of :func:`_improvement_counts` from a table of client patterns, each
-    pattern weighted by its number of clients (identical counts, from a small table)."""
+    """The counts behind :func:`improved_on_n` (per group: ``at_n, at_N`` for ≥ k,
+    ``ex_n, ex_N`` for exactly k, ``me_n, me_N`` per measure) from a table of client
+    patterns, each pattern weighted by its number of clients."""
     n_m = len(names)
     imp_m = patterns[[f"__imp{j}" for j in range(n_m)]].to_numpy(dtype=np.int64)
     obs_m = patterns[[f"__obs{j}" for j in range(n_m)]].to_numpy(dtype=np.int64)
